@@ -1,0 +1,142 @@
+"""The one place that writes audit history.
+
+Services call these helpers with an explicit ``actor`` and ``reason``; nothing here reads a
+thread-local or the request. A history row without an actor or a reason is refused outright
+(``AuditError``), so a write that skips the services cannot slip into the history anonymously.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.errors import PreconditionFailed
+
+Model = TypeVar("Model", bound=models.Model)
+
+
+class AuditError(RuntimeError):
+    """A write tried to create history without an actor or a reason."""
+
+
+@receiver(pre_create_historical_record)
+def _require_actor_and_reason(sender: Any, instance: Any, history_instance: Any, **kwargs: Any):
+    if history_instance.history_user_id is None:
+        raise AuditError(
+            f"{type(instance).__name__} saved without an actor: write through a service."
+        )
+    if not history_instance.history_change_reason:
+        raise AuditError(f"{type(instance).__name__} saved without a reason.")
+
+
+def _mark(instance: models.Model, actor: Any, reason: str) -> None:
+    if actor is None or not getattr(actor, "pk", None):
+        raise AuditError("An audited write needs an actor.")
+    if not reason:
+        raise AuditError("An audited write needs a reason.")
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def create(instance: Model, *, actor: Any, reason: str) -> Model:
+    """Insert a new audited row (version 1) with one history row naming actor and reason."""
+    _mark(instance, actor, reason)
+    instance.version = 1  # type: ignore[attr-defined]
+    instance.save(force_insert=True)
+    return instance
+
+
+def apply_changes(instance: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set the attributes that differ; return the names of the fields that changed."""
+    changed = []
+    for field, value in values.items():
+        if getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed.append(field)
+    return changed
+
+
+def check_version(instance: models.Model, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != instance.version:  # type: ignore[attr-defined]
+        raise PreconditionFailed()
+
+
+def save_changes(
+    instance: Model,
+    *,
+    actor: Any,
+    reason: str,
+    expected_version: int | None = None,
+) -> Model:
+    """Save a changed row: claim the next version, then save with one history row.
+
+    The claim is a conditional ``UPDATE … WHERE version = <the version this instance was read
+    at>``: of two writers that read the same version, exactly one claims it and the other gets
+    ``PreconditionFailed``. It works the same on PostgreSQL (row lock, re-check) and SQLite
+    (database write lock), so no update is lost. Must run inside the service's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditError("save_changes must run inside the service's transaction.")
+    check_version(instance, expected_version)
+    read_version = instance.version  # type: ignore[attr-defined]
+    claimed = (
+        type(instance)
+        ._base_manager.filter(pk=instance.pk, version=read_version)
+        .update(version=read_version + 1)
+    )
+    if claimed != 1:
+        raise PreconditionFailed()
+    instance.version = read_version + 1  # type: ignore[attr-defined]
+    _mark(instance, actor, reason)
+    instance.save()
+    return instance
+
+
+def bulk_create(
+    model: type[Model],
+    objects: Sequence[Model],
+    *,
+    actor: Any,
+    reason: str,
+    batch_size: int = 1000,
+) -> list[Model]:
+    """Bulk insert with one history row per object (never a bare ``bulk_create``)."""
+    if not reason or actor is None:
+        raise AuditError("A bulk write needs an actor and a reason.")
+    return bulk_create_with_history(
+        list(objects),
+        model,
+        batch_size=batch_size,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+
+
+def bulk_update(
+    model: type[Model],
+    objects: Iterable[Model],
+    fields: list[str],
+    *,
+    actor: Any,
+    reason: str,
+    batch_size: int = 1000,
+) -> int:
+    """Bulk update with one history row per object; every object's version rises by one."""
+    objects = list(objects)
+    if not reason or actor is None:
+        raise AuditError("A bulk write needs an actor and a reason.")
+    for obj in objects:
+        obj.version += 1  # type: ignore[attr-defined]
+    return bulk_update_with_history(
+        objects,
+        model,
+        [*fields, "version"],
+        batch_size=batch_size,
+        default_user=actor,
+        default_change_reason=reason,
+    )

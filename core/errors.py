@@ -1,0 +1,89 @@
+"""Domain errors raised by services and selectors.
+
+The API layer maps each to one HTTP status and the error envelope of DESIGN.md §5; services and
+selectors know nothing of HTTP. Every error carries a stable machine ``code``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PolkuError(Exception):
+    code = "error"
+    default_detail = "The request could not be completed."
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        if code:
+            self.code = code
+        super().__init__(self.detail)
+
+
+class NotFound(PolkuError):
+    """Missing and out-of-scope both raise this, so existence is never revealed."""
+
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class PermissionDenied(PolkuError):
+    """The role may never use this resource or action."""
+
+    code = "permission_denied"
+    default_detail = "You do not have permission to perform this action."
+
+
+class ValidationFailed(PolkuError):
+    """Bad input: ``errors`` maps a field (dotted for nested ones) to its messages."""
+
+    code = "validation_error"
+    default_detail = "Invalid input."
+
+    def __init__(
+        self,
+        errors: dict[str, list[str]] | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.errors = errors or {}
+        super().__init__(detail)
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls({field: [message]})
+
+
+class Conflict(PolkuError):
+    """A rule about the state of the data refused the change (HTTP 409)."""
+
+    code = "conflict"
+    default_detail = "The request conflicts with the current state."
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    default_detail = "That status change is not allowed."
+
+
+class ConsentRequired(Conflict):
+    code = "consent_required"
+    default_detail = "The participant has no valid consent for this disclosure."
+
+
+class DuplicateIdentityCode(Conflict):
+    code = "duplicate_identity_code"
+    default_detail = "A participant with this personal identity code already exists."
+
+
+class PreconditionFailed(PolkuError):
+    """The caller's version (If-Match) is stale (HTTP 412)."""
+
+    code = "precondition_failed"
+    default_detail = "The resource has changed since you read it."
+
+
+def error_payload(error: PolkuError) -> dict[str, Any]:
+    payload: dict[str, Any] = {"code": error.code, "detail": error.detail}
+    if isinstance(error, ValidationFailed):
+        payload["errors"] = error.errors
+    return payload

@@ -1,0 +1,77 @@
+"""The shared kernel's models: the audited base every domain model inherits, and the read-access
+log. There are no concrete domain models here (STYLE.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class AuditedModel(models.Model):
+    """Base of every domain model.
+
+    - ``id`` is an internal bigint key that never leaves the server; ``uuid`` is the public id.
+    - ``version`` rises by one on every saved change (optimistic concurrency, ``ETag``).
+    - ``history`` is django-simple-history; ``core.audit`` fills in the actor and the reason, and
+      refuses a history row without them.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+
+    class Meta:
+        abstract = True
+
+
+class AccessEvent(models.Model):
+    """One read of participants' personal data: who, in which role, through what, with what
+    outcome. Append-only; ``AccessEventSubject`` links it to each participant shown."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "success"
+        DENIED = "denied", "denied"
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    role = models.CharField(max_length=20)
+    action = models.CharField(max_length=120)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    subject_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["success", "denied"]),
+                name="access_event_outcome_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.role} {self.action}"
+
+
+class AccessEventSubject(models.Model):
+    """A participant shown by an access event. Keyed by the participant's internal id with no
+    foreign key, so the log never blocks retention work and can be partitioned by month."""
+
+    id = models.BigAutoField(primary_key=True)
+    event = models.ForeignKey(AccessEvent, on_delete=models.PROTECT, related_name="subjects")
+    participant_id = models.BigIntegerField()
+    municipality_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["participant_id", "event"], name="access_subject_participant"),
+            models.Index(fields=["municipality_id", "event"], name="access_subject_municipality"),
+        ]
