@@ -13,9 +13,13 @@ def _default(value: Any) -> Any:
 class FastJSONRenderer(JSONRenderer):
     """JSON rendered with orjson (≈10× DRF's renderer on list pages, PERFORMANCE-NOTES.md)."""
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         if data is None:
             return b""
         return orjson.dumps(
-            data, default=_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+            data,
+            default=_default,
+            option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS,
         )

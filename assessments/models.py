@@ -97,7 +97,9 @@ class LanguageAssessment(AuditedModel):
             )
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(language__in=["fi", "sv"]), name="la_language_valid"),
+            models.CheckConstraint(
+                condition=Q(language__in=["fi", "sv"]), name="la_language_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(instrument__in=["yki", "course_test", "counsellor_estimate"]),
                 name="la_instrument_valid",
@@ -176,7 +178,9 @@ class SkillAssessment(AuditedModel):
 class Training(AuditedModel):
     """A licence-card training course."""
 
-    licence_type = models.ForeignKey(LicenceType, on_delete=models.PROTECT, related_name="trainings")
+    licence_type = models.ForeignKey(
+        LicenceType, on_delete=models.PROTECT, related_name="trainings"
+    )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"
     )
@@ -191,7 +195,9 @@ class Training(AuditedModel):
             models.Index(fields=["municipality", "licence_type", "ends_on"], name="training_tenant")
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="training_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="training_dates_ordered"
+            ),
             models.CheckConstraint(condition=Q(seats__gte=1), name="training_seats_positive"),
         ]
 

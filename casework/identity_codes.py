@@ -57,7 +57,9 @@ def parse(value: str) -> IdentityCode:
     try:
         born = datetime.date(CENTURY_SIGNS[sign] + int(year), int(month), int(day))
     except ValueError:
-        raise InvalidIdentityCode("The date in the personal identity code does not exist.") from None
+        raise InvalidIdentityCode(
+            "The date in the personal identity code does not exist."
+        ) from None
     individual_number = int(number)
     if individual_number < 2:
         raise InvalidIdentityCode("The individual number must be 002–999.")

@@ -95,9 +95,15 @@ class Participant(AuditedModel):
     class Meta:
         indexes = [
             models.Index(fields=["municipality", "status"], name="participant_tenant_status"),
-            models.Index(fields=["municipality", "last_name", "first_name"], name="participant_tenant_name"),
-            models.Index(fields=["municipality", "counsellor"], name="participant_tenant_counsellor"),
-            models.Index(fields=["municipality", "enrolled_on"], name="participant_tenant_enrolled"),
+            models.Index(
+                fields=["municipality", "last_name", "first_name"], name="participant_tenant_name"
+            ),
+            models.Index(
+                fields=["municipality", "counsellor"], name="participant_tenant_counsellor"
+            ),
+            models.Index(
+                fields=["municipality", "enrolled_on"], name="participant_tenant_enrolled"
+            ),
         ]
         permissions = [("cover_participant", "Cover a colleague's participant")]
         constraints = [
@@ -184,13 +190,16 @@ class Consent(AuditedModel):
             models.Index(fields=["municipality", "participant", "purpose"], name="consent_tenant"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(purpose="share_with_employers"), name="consent_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(purpose="share_with_employers"), name="consent_purpose_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("granted_on")),
                 name="consent_expiry_after_grant",
             ),
             models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("granted_on")),
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(withdrawn_on__gte=models.F("granted_on")),
                 name="consent_withdrawal_after_grant",
             ),
         ]
@@ -220,7 +229,9 @@ class CaseNote(AuditedModel):
         GROUP_SESSION = "group_session", "group session"
         OTHER = "other", "other"
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="case_notes")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="case_notes"
+    )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"
     )
@@ -231,7 +242,9 @@ class CaseNote(AuditedModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["municipality", "participant", "occurred_at"], name="case_note_tenant")
+            models.Index(
+                fields=["municipality", "participant", "occurred_at"], name="case_note_tenant"
+            )
         ]
         constraints = [
             models.CheckConstraint(
@@ -304,13 +317,21 @@ class Vacancy(AuditedModel):
     class Meta:
         verbose_name_plural = "vacancies"
         indexes = [
-            models.Index(fields=["municipality", "status", "starts_on"], name="vacancy_tenant_status"),
+            models.Index(
+                fields=["municipality", "status", "starts_on"], name="vacancy_tenant_status"
+            ),
             models.Index(fields=["employer", "status"], name="vacancy_employer_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=_in("status", ["open", "filled", "closed"]), name="vacancy_status_valid"),
-            models.CheckConstraint(condition=Q(positions__gte=1), name="vacancy_positions_positive"),
-            models.CheckConstraint(condition=_in("language", ["fi", "sv", "en"]), name="vacancy_language_valid"),
+            models.CheckConstraint(
+                condition=_in("status", ["open", "filled", "closed"]), name="vacancy_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(positions__gte=1), name="vacancy_positions_positive"
+            ),
+            models.CheckConstraint(
+                condition=_in("language", ["fi", "sv", "en"]), name="vacancy_language_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,7 +341,9 @@ class Vacancy(AuditedModel):
 class VacancyLicenceRequirement(AuditedModel):
     """A licence card a vacancy requires (audited through model of ``required_licences``)."""
 
-    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="licence_requirements")
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, related_name="licence_requirements"
+    )
     licence_type = models.ForeignKey(
         "assessments.LicenceType", on_delete=models.PROTECT, related_name="+"
     )
@@ -399,7 +422,15 @@ class Match(AuditedModel):
             models.CheckConstraint(
                 condition=_in(
                     "status",
-                    ["proposed", "shared", "interview", "hired", "rejected", "declined", "withdrawn"],
+                    [
+                        "proposed",
+                        "shared",
+                        "interview",
+                        "hired",
+                        "rejected",
+                        "declined",
+                        "withdrawn",
+                    ],
                 ),
                 name="match_status_valid",
             ),
@@ -455,7 +486,9 @@ class Outcome(AuditedModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["municipality", "participant", "starts_on"], name="outcome_tenant"),
+            models.Index(
+                fields=["municipality", "participant", "starts_on"], name="outcome_tenant"
+            ),
             models.Index(fields=["municipality", "kind"], name="outcome_tenant_kind"),
         ]
         constraints = [
@@ -465,7 +498,9 @@ class Outcome(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(contract_type="")
-                | _in("contract_type", ["permanent", "fixed_term", "apprenticeship", "wage_subsidy"]),
+                | _in(
+                    "contract_type", ["permanent", "fixed_term", "apprenticeship", "wage_subsidy"]
+                ),
                 name="outcome_contract_type_valid",
             ),
             models.CheckConstraint(

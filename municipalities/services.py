@@ -9,7 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from core.access import Role, grant_object_permission, municipality_permission, revoke_object_permission
+from core.access import (
+    Role,
+    grant_object_permission,
+    municipality_permission,
+    revoke_object_permission,
+)
 from core.errors import Conflict, ValidationFailed
 from municipalities.models import Municipality, RoleGrant
 
@@ -86,4 +91,6 @@ def role_group_sync(*, municipality: Municipality | None, role: str) -> Group:
 
 def role_permission_remove(*, municipality: Municipality, role: str) -> None:
     """Drop a (municipality, role) group's permission, e.g. when a municipality leaves."""
-    revoke_object_permission(municipality_permission(role), _group_for(role, municipality), municipality)
+    revoke_object_permission(
+        municipality_permission(role), _group_for(role, municipality), municipality
+    )

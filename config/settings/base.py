@@ -89,8 +89,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers wait for each other instead of failing with "database is locked", and every
+    # transaction takes the write lock when it begins (no read-then-write upgrade deadlocks).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,7 +173,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Polku API",
     "DESCRIPTION": (
         "Case management for municipal employment pilots that help immigrants into work. "
-        "Every error answers {\"code\", \"detail\"} (validation errors add \"errors\")."
+        'Every error answers {"code", "detail"} (validation errors add "errors").'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

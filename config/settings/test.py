@@ -7,6 +7,10 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"user": "1000000/hour", "anon": "1000000/hour", "token": "1000000/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": "1000000/hour",
+        "anon": "1000000/hour",
+        "token": "1000000/hour",
+    },
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "CRITICAL"}}

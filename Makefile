@@ -1,0 +1,44 @@
+# Polku: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+# Both set everything up first (virtualenv, install); nothing else is needed.
+PYTHON_BIN ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run migrate demo test test-fast lint format check bench-data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
+
+demo: migrate
+	$(PYTHON) manage.py seed_demo
+
+run: demo
+	@echo "Polku at http://$(HOST):$(PORT)/  (API docs: /api/v1/docs/, demo password: polku-demo)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) polku.sqlite3 staticfiles
