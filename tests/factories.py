@@ -1,0 +1,279 @@
+"""Test data. Every audited row is saved through core.audit with the system actor, so it has its
+history row like anything else; scenario tests then act through the services."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from assessments.models import (
+    Enrolment,
+    LanguageAssessment,
+    LicenceCard,
+    LicenceType,
+    Occupation,
+    SkillAssessment,
+    Training,
+)
+from casework import services as casework_services
+from casework.models import (
+    CaseNote,
+    Consent,
+    Employer,
+    Match,
+    Outcome,
+    Participant,
+    Vacancy,
+)
+from core import audit
+from core.actors import system_actor
+from municipalities import services as municipality_services
+from municipalities.models import Municipality
+
+TODAY = datetime.date.today()
+
+
+class AuditedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = model_class(*args, **kwargs)
+        return audit.create(instance, actor=system_actor(), reason="test data")
+
+
+def municipality(code: str = "182") -> Municipality:
+    return Municipality.objects.get(code=code)
+
+
+def licence_type(code: str = "occupational_safety") -> LicenceType:
+    return LicenceType.objects.get(code=code)
+
+
+def occupation(code: str = "9112") -> Occupation:
+    return Occupation.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("secret-pass-123")
+
+
+def counsellor(code: str = "182", username: str | None = None):
+    user = UserFactory(
+        username=username or f"counsellor-{code}-{UserFactory._meta.model.objects.count()}"
+    )
+    municipality_services.role_grant(
+        actor=system_actor(), user=user, role="counsellor", municipality=municipality(code)
+    )
+    return user
+
+
+def manager(code: str = "182", username: str | None = None):
+    user = UserFactory(
+        username=username or f"manager-{code}-{UserFactory._meta.model.objects.count()}"
+    )
+    municipality_services.role_grant(
+        actor=system_actor(), user=user, role="manager", municipality=municipality(code)
+    )
+    return user
+
+
+def coordinator(username: str | None = None):
+    user = UserFactory(
+        username=username or f"coordinator-{UserFactory._meta.model.objects.count()}"
+    )
+    municipality_services.role_grant(
+        actor=system_actor(), user=user, role="coordinator", municipality=None
+    )
+    return user
+
+
+def employer_user(employer: Employer | None = None, username: str | None = None):
+    employer = employer or EmployerFactory()
+    user = UserFactory(username=username or f"employer-{UserFactory._meta.model.objects.count()}")
+    casework_services.employer_membership_set(actor=system_actor(), user=user, employer=employer)
+    return user
+
+
+def admin_user(username: str = "admin"):
+    user = UserFactory(username=username, is_superuser=True, is_staff=True)
+    return user
+
+
+class ParticipantFactory(AuditedFactory):
+    class Meta:
+        model = Participant
+
+    municipality = factory.LazyFunction(lambda: municipality("182"))
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = datetime.date(1990, 3, 15)
+    gender = "female"
+    labour_market_status = "unemployed"
+    native_language = "ar"
+    citizenship = "SY"
+    status = "referred"
+    enrolled_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=100))
+    status_changed_on = factory.SelfAttribute("enrolled_on")
+    phone = "+358401234567"
+    email = factory.Sequence(lambda n: f"participant{n}@example.fi")
+
+
+class ConsentFactory(AuditedFactory):
+    class Meta:
+        model = Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    purpose = "share_with_employers"
+    granted_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=30))
+    recorded_by = factory.LazyFunction(system_actor)
+
+
+class CaseNoteFactory(AuditedFactory):
+    class Meta:
+        model = CaseNote
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    kind = "meeting"
+    occurred_at = factory.Faker("past_datetime", tzinfo=datetime.UTC)
+    text = "Discussed the hygiene passport course."
+    author = factory.LazyFunction(system_actor)
+
+
+class LanguageAssessmentFactory(AuditedFactory):
+    class Meta:
+        model = LanguageAssessment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    language = "fi"
+    assessed_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=10))
+    instrument = "course_test"
+    reading = "A2.1"
+    listening = "A2.2"
+    speaking = "A2.1"
+    writing = "A1.3"
+
+
+class SkillAssessmentFactory(AuditedFactory):
+    class Meta:
+        model = SkillAssessment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    occupation = factory.LazyFunction(lambda: occupation("9112"))
+    level = 2
+    years_experience = Decimal("3.0")
+    evidence = "work_history"
+    assessed_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=10))
+
+
+class TrainingFactory(AuditedFactory):
+    class Meta:
+        model = Training
+
+    licence_type = factory.LazyFunction(lambda: licence_type("occupational_safety"))
+    municipality = factory.LazyFunction(lambda: municipality("182"))
+    provider = "Gradia"
+    starts_on = factory.LazyFunction(lambda: TODAY + datetime.timedelta(days=10))
+    ends_on = factory.LazyFunction(lambda: TODAY + datetime.timedelta(days=11))
+    seats = 12
+    language = "fi"
+
+
+class EnrolmentFactory(AuditedFactory):
+    class Meta:
+        model = Enrolment
+
+    training = factory.SubFactory(TrainingFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    status = "enrolled"
+
+
+class LicenceCardFactory(AuditedFactory):
+    class Meta:
+        model = LicenceCard
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    licence_type = factory.LazyFunction(lambda: licence_type("hygiene_passport"))
+    issued_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=60))
+    valid_until = None
+    card_number = factory.Sequence(lambda n: f"C-{n:06d}")
+
+
+_BUSINESS_IDS = ["0112038-9", "1572860-0", "2331972-7"]
+
+
+def _business_id(n: int) -> str:
+    """A valid Y-tunnus for every n (seven digits with the mod-11 check digit)."""
+    weights = (7, 9, 10, 5, 8, 4, 2)
+    base = 3000000 + n * 7
+    while True:
+        digits = f"{base:07d}"
+        remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+        if remainder != 1:
+            check = 0 if remainder == 0 else 11 - remainder
+            return f"{digits}-{check}"
+        base += 1
+
+
+class EmployerFactory(AuditedFactory):
+    class Meta:
+        model = Employer
+
+    business_id = factory.Sequence(_business_id)
+    name = factory.Faker("company")
+    municipality = factory.LazyFunction(lambda: municipality("182"))
+    industry = "cleaning"
+
+
+class VacancyFactory(AuditedFactory):
+    class Meta:
+        model = Vacancy
+
+    employer = factory.SubFactory(EmployerFactory)
+    municipality = factory.SelfAttribute("employer.municipality")
+    title = "Cleaner"
+    occupation = factory.LazyFunction(lambda: occupation("9112"))
+    language = "fi"
+    language_requirements = factory.LazyFunction(lambda: {"speaking": "A2.1"})
+    starts_on = factory.LazyFunction(lambda: TODAY + datetime.timedelta(days=30))
+    positions = 2
+    status = "open"
+
+
+class MatchFactory(AuditedFactory):
+    class Meta:
+        model = Match
+
+    vacancy = factory.SubFactory(VacancyFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    employer = factory.SelfAttribute("vacancy.employer")
+    score = 70
+    status = "proposed"
+
+
+class OutcomeFactory(AuditedFactory):
+    class Meta:
+        model = Outcome
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    kind = "employment"
+    contract_type = "fixed_term"
+    hours_per_week = Decimal("30.0")
+    starts_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=5))
