@@ -45,7 +45,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         token = (
-            ApiToken.objects.select_related("user", "user__employer_membership")
+            ApiToken.objects.select_related("user", "user__employer_membership__employer")
             .filter(key_hash=token_hash(raw))
             .first()
         )

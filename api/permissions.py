@@ -15,6 +15,7 @@ from api.roles import roles_of
 from core.access import Capability, capabilities_of
 
 PUBLIC = "public"
+AUTHENTICATED = "authenticated"
 
 
 def required_capability(view: Any, method: str) -> Capability | str | None:
@@ -36,6 +37,8 @@ class DeclaredCapability(BasePermission):
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
+        if capability == AUTHENTICATED:
+            return True
         if capability is None:
             if method not in view.allowed_methods:
                 return True  # let the view answer 405

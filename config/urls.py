@@ -4,4 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("api.urls")),
 ]
+
+handler400 = "api.errors.json_400"
+handler403 = "api.errors.json_403"
+handler404 = "api.errors.json_404"
+handler500 = "api.errors.json_500"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "axes",
     "core",
     "municipalities",
     "assessments",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +101,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -134,8 +137,17 @@ POLKU_FIELD_ENCRYPTION_KEY = os.environ.get("POLKU_FIELD_ENCRYPTION_KEY", "")
 POLKU_IDENTITY_HMAC_KEY = os.environ.get("POLKU_IDENTITY_HMAC_KEY", "")
 
 POLKU_TOKEN_LIFETIME = timedelta(hours=8)
-POLKU_LOCKOUT_FAILURES = 10
-POLKU_LOCKOUT_PERIOD = timedelta(minutes=15)
+
+# Login lockout (django-axes): 10 consecutive failures for one username from one address lock
+# that pair for 15 minutes; a success resets the count. Used by the token endpoint and the
+# session login alike.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 POLKU_IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 REST_FRAMEWORK = {

@@ -1,0 +1,71 @@
+"""``POST /api/v1/auth/token/`` issues a bearer token; ``DELETE`` revokes the one in use.
+
+Wrong credentials answer 401. Ten consecutive failures for one username from one address lock
+that pair for 15 minutes (429 ``locked_out``, even with the right password): django-axes keeps
+the count, for the token endpoint and for the session login alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from api.authentication import token_issue, token_revoke
+from api.base import PolkuViewMixin
+from api.errors import PolkuAPIException
+from api.fields import StrictCharField, validated
+from api.models import ApiToken
+from api.permissions import AUTHENTICATED, PUBLIC
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=256, trim_whitespace=False)
+
+
+TokenSerializer = inline_serializer(
+    "Token", fields={"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+)
+
+
+class TokenView(PolkuViewMixin, APIView):
+    required_capabilities = {"POST": PUBLIC, "DELETE": AUTHENTICATED}
+    http_method_names = ["post", "delete", "options"]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: TokenSerializer, 401: OpenApiResponse(description="Wrong credentials")},
+        auth=[],
+    )
+    def post(self, request: Any) -> Response:
+        data = validated(TokenRequestSerializer, self.request_body(request))
+        django_request = request._request
+        credentials = {"username": data["username"]}
+        if AxesProxyHandler.is_locked(django_request, credentials):
+            raise PolkuAPIException(
+                429, "locked_out", "Too many failed attempts; try again in 15 minutes."
+            )
+        user = authenticate(django_request, username=data["username"], password=data["password"])
+        if user is None:
+            if AxesProxyHandler.is_locked(django_request, credentials):
+                raise PolkuAPIException(
+                    429, "locked_out", "Too many failed attempts; try again in 15 minutes."
+                )
+            raise PolkuAPIException(401, "authentication_failed", "Wrong username or password.")
+        token, expires_at = token_issue(user=user)
+        return Response({"token": token, "expires_at": expires_at}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Any) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise PolkuAPIException(400, "no_token", "Send the bearer token you want to revoke.")
+        token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)

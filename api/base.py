@@ -1,0 +1,190 @@
+"""What every Polku API view shares: deny-by-default capabilities, the check order of
+DESIGN.md §3 (401 → 403 → 404 → 415/406 → 428/412 → 400 → 409 → 422), ETag / If-Match,
+Idempotency-Key on POST, the read-access log, and no PUT or DELETE."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from api.errors import PolkuAPIException
+from api.models import IdempotencyRecord
+from api.parsers import contains_nul
+from api.roles import roles_of
+from core.access import Role
+from core.access_log import record_access
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+class _Replay(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class PolkuViewMixin:
+    """Mixed into every API view."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    #: Data routes answer JSON only; the browsable API is for people poking around.
+    required_capabilities: dict[str, Any] = {}
+    action_capabilities: dict[str, Any] = {}
+
+    # Check order -------------------------------------------------------------------------------
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        for key, values in request.query_params.lists():
+            if contains_nul(key) or any(contains_nul(value) for value in values):
+                raise exceptions.ValidationError({key: ["NUL characters are not allowed."]})
+        if request.method == "POST" and request.headers.get("Idempotency-Key"):
+            self._idempotency_begin(request)
+
+    def request_body(self, request: Any) -> dict[str, Any]:
+        """The parsed JSON object body (415 for another media type, 400 if not an object)."""
+        data = request.data
+        if not isinstance(data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        return data
+
+    def ensure_media_type(self, request: Any) -> None:
+        """415 before 428/412: only look at the media type, do not parse yet."""
+        if request.content_type and request.stream is not None:
+            media = request.content_type.split(";")[0].strip().lower()
+            if media not in ("application/json", ""):
+                raise exceptions.UnsupportedMediaType(media)
+
+    def expected_version(self, request: Any, obj: Any, *, required: bool) -> int | None:
+        """``If-Match`` → the version the client read. Missing or ``*`` on a PATCH answers 428;
+        a stale or malformed one 412, before anything is validated or changed."""
+        self.ensure_media_type(request)
+        header = request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            if required:
+                raise PolkuAPIException(
+                    428, "precondition_required", "Send If-Match with the ETag you read."
+                )
+            return None
+        match = _IF_MATCH.match(header)
+        if not match or int(match.group(1)) != obj.version:
+            raise PolkuAPIException(
+                412, "precondition_failed", "The resource has changed since you read it."
+            )
+        return int(match.group(1))
+
+    # Idempotency -------------------------------------------------------------------------------
+
+    def _idempotency_begin(self, request: Any) -> None:
+        key = request.headers["Idempotency-Key"].strip()[:255]
+        try:
+            data = request.data
+        except exceptions.ParseError:
+            return  # the view answers 400; nothing is recorded
+        body_hash = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        path = request.path[:500]
+        cutoff = timezone.now() - settings.POLKU_IDEMPOTENCY_WINDOW
+        IdempotencyRecord.objects.filter(
+            user=request.user, key=key, path=path, created_at__lt=cutoff
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    path=path,
+                    body_hash=body_hash,
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(user=request.user, key=key, path=path)
+            if record.body_hash != body_hash:
+                raise PolkuAPIException(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used with another body.",
+                ) from None
+            if record.state == IdempotencyRecord.State.IN_PROGRESS:
+                raise PolkuAPIException(
+                    409, "request_in_progress", "The first request with this key is still running."
+                ) from None
+            replay = Response(status=record.response_status)
+            replay._polku_replay_body = bytes(record.response_body or b"")  # type: ignore[attr-defined]
+            for name, value in (record.response_headers or {}).items():
+                replay[name] = value
+            replay["Idempotent-Replayed"] = "true"
+            raise _Replay(replay) from None
+        self._idempotency_record = record
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, _Replay):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        replay_body = getattr(response, "_polku_replay_body", None)
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if replay_body is not None:
+            response.content = replay_body
+            response.content_type = "application/json"
+            response._is_rendered = True
+            return response
+        record = getattr(self, "_idempotency_record", None)
+        if record is not None:
+            self._idempotency_record = None
+            if 200 <= response.status_code < 300:
+                response.render()
+                record.state = IdempotencyRecord.State.DONE
+                record.response_status = response.status_code
+                record.response_body = response.content
+                record.response_headers = {
+                    name: response[name]
+                    for name in ("ETag", "Location")
+                    if response.has_header(name)
+                }
+                record.save(
+                    update_fields=["state", "response_status", "response_body", "response_headers"]
+                )
+            else:
+                record.delete()
+        return response
+
+    # Helpers -----------------------------------------------------------------------------------
+
+    def with_etag(self, response: Response, obj: Any) -> Response:
+        response["ETag"] = f'"{obj.version}"'
+        return response
+
+    def log_read(
+        self, request: Any, action: str, subjects: list[tuple[int, int]], role: str | None = None
+    ) -> None:
+        """Append one access-log event for a read of these participants' personal data."""
+        if role is None:
+            roles = roles_of(request.user)
+            if Role.COUNSELLOR in roles:
+                role = Role.COUNSELLOR
+            elif Role.EMPLOYER in roles:
+                role = Role.EMPLOYER
+            elif Role.ADMIN in roles:
+                role = Role.ADMIN
+            else:
+                role = "other"
+        record_access(user=request.user, role=role, action=action, subjects=subjects)
+
+
+class PolkuViewSet(PolkuViewMixin, viewsets.GenericViewSet):
+    lookup_field = "uuid"
+    lookup_url_kwarg = "id"
+
+    def created(self, data: Any, obj: Any) -> Response:
+        return self.with_etag(Response(data, status=status.HTTP_201_CREATED), obj)
+
+    def ok(self, data: Any, obj: Any) -> Response:
+        return self.with_etag(Response(data), obj)

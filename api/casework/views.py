@@ -1,0 +1,423 @@
+"""Participants and everything attached to them, employers, vacancies, matches and outcomes.
+Thin views: parse, call one selector or service, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import filters
+from api.base import PolkuViewSet
+from api.casework import serializers as s
+from api.fields import municipality_for_create, validated
+from api.resources import ResourceViewSet
+from casework import history as history_selectors
+from casework import selectors, services
+from casework.models import CaseNote, Employer, Outcome, Participant, Vacancy
+from core.access import Capability
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.validation import today
+from municipalities.selectors import municipality_ids_in_areas_of
+
+R = Capability.PARTICIPANT_READ
+W = Capability.PARTICIPANT_WRITE
+
+
+def _counsellor_user(username: Any) -> Any:
+    if username in (None, ""):
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationFailed.single("counsellor", "Object does not exist.")
+    return user
+
+
+@extend_schema_view(
+    list=extend_schema(responses=s.ParticipantSerializer(many=True)),
+    retrieve=extend_schema(responses=s.ParticipantSerializer),
+    create=extend_schema(
+        request=s.ParticipantInputSerializer, responses={201: s.ParticipantSerializer}
+    ),
+    partial_update=extend_schema(
+        request=s.ParticipantUpdateSerializer, responses=s.ParticipantSerializer
+    ),
+)
+class ParticipantViewSet(PolkuViewSet):
+    """Participants of the caller's municipalities (counsellors)."""
+
+    required_capabilities = {"GET": R, "POST": W, "PATCH": W}
+    action_capabilities = {
+        "transition": W,
+        "history": R,
+        "access_log": Capability.ACCESS_LOG_READ,
+        "consents": {"GET": R, "POST": W},
+    }
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.ParticipantFilter
+    queryset = Participant.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.participant_list(user=self.request.user)
+
+    def list(self, request: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        if not request.query_params.get("ordering"):
+            queryset = queryset.order_by("last_name", "first_name", "id")
+        rows = self.paginate_queryset(queryset.values(*s.PARTICIPANT_VALUES))
+        self.log_read(request, "participants:list", [(r["id"], r["municipality_id"]) for r in rows])
+        return self.get_paginated_response([s.participant_row(row) for row in rows])
+
+    def retrieve(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        self.log_read(
+            request, "participants:detail", [(participant.pk, participant.municipality_id)]
+        )
+        return self.ok(s.participant_data(participant), participant)
+
+    def create(self, request: Any) -> Response:
+        data = validated(s.ParticipantInputSerializer, self.request_body(request))
+        municipality = municipality_for_create(
+            data.pop("municipality"), selectors.counsellor_municipality_ids(request.user)
+        )
+        data["counsellor"] = _counsellor_user(data.get("counsellor"))
+        participant = services.participant_create(
+            actor=request.user, municipality=municipality, **data
+        )
+        participant = selectors.participant_get(user=request.user, participant_id=participant.uuid)
+        return self.created(s.participant_data(participant), participant)
+
+    def partial_update(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        version = self.expected_version(request, participant, required=True)
+        data = validated(s.ParticipantUpdateSerializer, self.request_body(request), partial=True)
+        if "counsellor" in data:
+            data["counsellor"] = _counsellor_user(data["counsellor"])
+        services.participant_update(
+            actor=request.user, participant=participant, data=data, expected_version=version
+        )
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        return self.ok(s.participant_data(participant), participant)
+
+    @extend_schema(request=s.ParticipantTransitionSerializer, responses=s.ParticipantSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        version = self.expected_version(request, participant, required=False)
+        data = validated(s.ParticipantTransitionSerializer, self.request_body(request))
+        services.participant_transition(
+            actor=request.user,
+            participant=participant,
+            to=data["to"],
+            on=data.get("on"),
+            reason=data.get("reason", ""),
+            exit_reason=data.get("exit_reason", ""),
+            expected_version=version,
+        )
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        return self.ok(s.participant_data(participant), participant)
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        entries = self.paginate_queryset(history_selectors.participant_history(participant))
+        self.log_read(
+            request, "participants:history", [(participant.pk, participant.municipality_id)]
+        )
+        return self.get_paginated_response(entries)
+
+    @extend_schema(responses=s.AccessLogEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="access-log", filter_backends=[])
+    def access_log(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_for_access_log(user=request.user, participant_id=id)
+        page = self.paginate_queryset(history_selectors.participant_access_log(participant))
+        entries = [
+            {
+                "at": link.event.at,
+                "user": link.event.user.username if link.event.user_id else None,
+                "role": link.event.role,
+                "action": link.event.action,
+                "outcome": link.event.outcome,
+            }
+            for link in page
+        ]
+        self.log_read(
+            request, "participants:access_log", [(participant.pk, participant.municipality_id)]
+        )
+        return self.get_paginated_response(entries)
+
+    @extend_schema(methods=["GET"], responses=s.ConsentSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=s.ConsentInputSerializer, responses={201: s.ConsentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def consents(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        if request.method == "POST":
+            data = validated(s.ConsentInputSerializer, self.request_body(request))
+            consent = services.consent_create(actor=request.user, participant=participant, **data)
+            return self.created(s.consent_data(consent, today()), consent)
+        consents = self.paginate_queryset(
+            selectors.consent_list(user=request.user)
+            .filter(participant=participant)
+            .order_by("-granted_on", "-id")
+        )
+        self.log_read(
+            request, "participants:consents", [(participant.pk, participant.municipality_id)]
+        )
+        return self.get_paginated_response([s.consent_data(c, today()) for c in consents])
+
+
+class ConsentViewSet(PolkuViewSet):
+    """Consent actions (reading consents goes through the participant)."""
+
+    action_capabilities = {"withdraw": W}
+    queryset = Participant.objects.none()
+
+    @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Any, id: str) -> Response:
+        consent = selectors.consent_get(user=request.user, consent_id=id)
+        version = self.expected_version(request, consent, required=False)
+        data = validated(s.ConsentWithdrawSerializer, self.request_body(request))
+        consent = services.consent_withdraw(
+            actor=request.user,
+            consent=consent,
+            on=data.get("on"),
+            reason=data.get("reason") or "consent withdrawn",
+            expected_version=version,
+        )
+        consent = selectors.consent_get(user=request.user, consent_id=id)
+        return self.ok(s.consent_data(consent, today()), consent)
+
+
+def _not_found_as_field(callable_: Any, field: str) -> Any:
+    try:
+        return callable_()
+    except NotFound:
+        raise ValidationFailed.single(field, "Object does not exist.") from None
+
+
+# Case notes ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses=s.CaseNoteSerializer(many=True)),
+    retrieve=extend_schema(responses=s.CaseNoteSerializer),
+    create=extend_schema(request=s.CaseNoteInputSerializer, responses={201: s.CaseNoteSerializer}),
+    partial_update=extend_schema(
+        request=s.CaseNoteUpdateSerializer, responses=s.CaseNoteSerializer
+    ),
+)
+class CaseNoteViewSet(ResourceViewSet):
+    required_capabilities = {"GET": R, "POST": W, "PATCH": W}
+    filterset_class = filters.CaseNoteFilter
+    queryset = CaseNote.objects.none()
+    input_serializer = s.CaseNoteInputSerializer
+    update_serializer = s.CaseNoteUpdateSerializer
+    default_ordering = ("-occurred_at", "-id")
+    access_log_name = "case_notes"
+
+    def scoped_queryset(self) -> Any:
+        return selectors.case_note_list(user=self.request.user)
+
+    def data(self, obj: Any) -> dict[str, Any]:
+        return s.case_note_data(obj)
+
+    def create_object(self, request: Any, data: dict[str, Any]) -> Any:
+        participant = selectors.participant_for_write(
+            user=request.user, participant_id=data.pop("participant")
+        )
+        return services.case_note_create(actor=request.user, participant=participant, **data)
+
+    def update_object(
+        self, request: Any, obj: Any, data: dict[str, Any], version: int | None
+    ) -> Any:
+        return services.case_note_update(
+            actor=request.user, note=obj, data=data, expected_version=version
+        )
+
+
+# Employers ----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses=s.EmployerSerializer(many=True)),
+    retrieve=extend_schema(responses=s.EmployerSerializer),
+    create=extend_schema(request=s.EmployerInputSerializer, responses={201: s.EmployerSerializer}),
+    partial_update=extend_schema(
+        request=s.EmployerUpdateSerializer, responses=s.EmployerSerializer
+    ),
+)
+class EmployerViewSet(ResourceViewSet):
+    """Counsellors read every employer and create and edit them; the coordinator reads them;
+    an employer user reads its own."""
+
+    required_capabilities = {
+        "GET": Capability.EMPLOYER_READ,
+        "POST": Capability.EMPLOYER_WRITE,
+        "PATCH": Capability.EMPLOYER_WRITE,
+    }
+    filterset_class = filters.EmployerFilter
+    queryset = Employer.objects.none()
+    input_serializer = s.EmployerInputSerializer
+    update_serializer = s.EmployerUpdateSerializer
+    default_ordering = ("name", "id")
+
+    def scoped_queryset(self) -> Any:
+        return selectors.employer_list(user=self.request.user)
+
+    def data(self, obj: Any) -> dict[str, Any]:
+        return s.employer_data(obj)
+
+    def create_object(self, request: Any, data: dict[str, Any]) -> Any:
+        municipality = municipality_for_create(
+            data.pop("municipality"), selectors.counsellor_municipality_ids(request.user)
+        )
+        return services.employer_create(actor=request.user, municipality=municipality, **data)
+
+    def update_object(
+        self, request: Any, obj: Any, data: dict[str, Any], version: int | None
+    ) -> Any:
+        return services.employer_update(
+            actor=request.user, employer=obj, data=data, expected_version=version
+        )
+
+
+# Vacancies ----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses=s.VacancySerializer(many=True)),
+    retrieve=extend_schema(responses=s.VacancySerializer),
+    create=extend_schema(request=s.VacancyInputSerializer, responses={201: s.VacancySerializer}),
+    partial_update=extend_schema(request=s.VacancyUpdateSerializer, responses=s.VacancySerializer),
+)
+class VacancyViewSet(ResourceViewSet):
+    """Counsellors read the vacancies of their employment areas and write their own
+    municipality's; an employer reads and writes its own; the coordinator reads all."""
+
+    required_capabilities = {
+        "GET": Capability.VACANCY_READ,
+        "POST": Capability.VACANCY_WRITE,
+        "PATCH": Capability.VACANCY_WRITE,
+    }
+    action_capabilities = {"transition": Capability.VACANCY_WRITE}
+    filterset_class = filters.VacancyFilter
+    queryset = Vacancy.objects.none()
+    input_serializer = s.VacancyInputSerializer
+    update_serializer = s.VacancyUpdateSerializer
+    default_ordering = ("starts_on", "id")
+
+    def scoped_queryset(self) -> Any:
+        return selectors.vacancy_list(user=self.request.user)
+
+    def data(self, obj: Any) -> dict[str, Any]:
+        return s.vacancy_data(obj)
+
+    def _writable(self, request: Any, vacancy: Any) -> None:
+        if not selectors.vacancy_writable(user=request.user, vacancy=vacancy):
+            raise PermissionDenied("You may read this vacancy but not change it.")
+
+    def create_object(self, request: Any, data: dict[str, Any]) -> Any:
+        own = selectors.employer_of(request.user)
+        if own is not None:
+            # An employer advertises in its own municipality's employment area.
+            employer = own
+            allowed = municipality_ids_in_areas_of(frozenset({own.municipality_id}))
+        else:
+            if not data.get("employer"):
+                raise ValidationFailed.single("employer", "This field is required.")
+            employer = get_scoped(
+                selectors.employer_list(user=request.user), data["employer"], "employer"
+            )
+            allowed = selectors.counsellor_municipality_ids(request.user)
+        data.pop("employer", None)
+        municipality = municipality_for_create(data.pop("municipality"), allowed)
+        return services.vacancy_create(
+            actor=request.user, employer=employer, municipality=municipality, **data
+        )
+
+    def update_object(
+        self, request: Any, obj: Any, data: dict[str, Any], version: int | None
+    ) -> Any:
+        self._writable(request, obj)
+        return services.vacancy_update(
+            actor=request.user, vacancy=obj, data=data, expected_version=version
+        )
+
+    @extend_schema(request=s.VacancyTransitionSerializer, responses=s.VacancySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def transition(self, request: Any, id: str) -> Response:
+        vacancy = self.get_scoped_object(id)
+        self._writable(request, vacancy)
+        version = self.expected_version(request, vacancy, required=False)
+        data = validated(s.VacancyTransitionSerializer, self.request_body(request))
+        services.vacancy_transition(
+            actor=request.user,
+            vacancy=vacancy,
+            to=data["to"],
+            reason=data.get("reason", ""),
+            expected_version=version,
+        )
+        vacancy = self.get_scoped_object(id)
+        return self.ok(self.data(vacancy), vacancy)
+
+
+def get_scoped(queryset: Any, object_id: Any, field: str) -> Any:
+    """An object named in a body: out of scope answers 400 ``does_not_exist`` on that field."""
+    return _not_found_as_field(lambda: selectors.get_scoped(queryset, object_id), field)
+
+
+# Outcomes -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses=s.OutcomeSerializer(many=True)),
+    retrieve=extend_schema(responses=s.OutcomeSerializer),
+    create=extend_schema(request=s.OutcomeInputSerializer, responses={201: s.OutcomeSerializer}),
+    partial_update=extend_schema(request=s.OutcomeUpdateSerializer, responses=s.OutcomeSerializer),
+)
+class OutcomeViewSet(ResourceViewSet):
+    required_capabilities = {"GET": R, "POST": W, "PATCH": W}
+    filterset_class = filters.OutcomeFilter
+    queryset = Outcome.objects.none()
+    input_serializer = s.OutcomeInputSerializer
+    update_serializer = s.OutcomeUpdateSerializer
+    default_ordering = ("-starts_on", "-id")
+    access_log_name = "outcomes"
+
+    def scoped_queryset(self) -> Any:
+        return selectors.outcome_list(user=self.request.user)
+
+    def data(self, obj: Any) -> dict[str, Any]:
+        return s.outcome_data(obj)
+
+    def _employer(self, request: Any, data: dict[str, Any]) -> None:
+        if "employer" in data:
+            employer_id = data.pop("employer")
+            data["employer"] = (
+                get_scoped(selectors.employer_list(user=request.user), employer_id, "employer")
+                if employer_id
+                else None
+            )
+
+    def create_object(self, request: Any, data: dict[str, Any]) -> Any:
+        participant = selectors.participant_for_write(
+            user=request.user, participant_id=data.pop("participant")
+        )
+        self._employer(request, data)
+        return services.outcome_create(actor=request.user, participant=participant, **data)
+
+    def update_object(
+        self, request: Any, obj: Any, data: dict[str, Any], version: int | None
+    ) -> Any:
+        self._employer(request, data)
+        return services.outcome_update(
+            actor=request.user, outcome=obj, data=data, expected_version=version
+        )

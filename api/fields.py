@@ -1,0 +1,44 @@
+"""Input helpers shared by the API's serializers and views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.errors import ValidationFailed
+from municipalities.models import Municipality
+
+
+def municipality_for_create(
+    code: Any, allowed_ids: frozenset[int], field: str = "municipality"
+) -> Municipality:
+    """A create must name one of the caller's municipalities (by code), else 400."""
+    municipality = Municipality.objects.filter(code=str(code), id__in=allowed_ids).first()
+    if municipality is None:
+        raise ValidationFailed.single(field, "Name one of your municipalities by its code.")
+    return municipality
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers, booleans and other non-strings."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def validated(
+    serializer_class: type[serializers.Serializer], data: Any, *, partial: bool = False
+) -> dict[str, Any]:
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.base import PolkuViewSet
+from api.roles import roles_of
+from casework.selectors import employer_of
+from core.access import Capability, Role
+from municipalities import selectors
+from municipalities.models import Municipality
+
+
+class MunicipalitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_fi = serializers.CharField()
+    name_sv = serializers.CharField()
+    region_code = serializers.CharField()
+    employment_area = serializers.CharField(allow_null=True)
+    employment_area_name = serializers.CharField(allow_null=True)
+
+
+def municipality_data(municipality: Municipality) -> dict[str, Any]:
+    area = municipality.employment_area
+    return {
+        "code": municipality.code,
+        "name_fi": municipality.name_fi,
+        "name_sv": municipality.name_sv,
+        "region_code": municipality.region_code,
+        "employment_area": area.code if area else None,
+        "employment_area_name": area.name_fi if area else None,
+    }
+
+
+def visible_municipality_ids(user: Any) -> frozenset[int] | None:
+    """Staff see the municipalities they hold a role in (the coordinator all of them); an
+    employer user its own municipality; an admin all (None: no filter)."""
+    roles = roles_of(user)
+    if Role.ADMIN in roles:
+        return None
+    ids = set(selectors.municipal_scope(user).municipality_ids())
+    employer = employer_of(user)
+    if employer is not None:
+        ids.add(employer.municipality_id)
+    return frozenset(ids)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=MunicipalitySerializer(many=True)),
+    retrieve=extend_schema(responses=MunicipalitySerializer),
+)
+class MunicipalityViewSet(PolkuViewSet):
+    """Public facts about the municipalities the caller works with."""
+
+    required_capabilities = {"GET": Capability.MUNICIPALITY_READ}
+    http_method_names = ["get", "head", "options"]
+    lookup_url_kwarg = "code"
+    lookup_value_regex = "[0-9]{3}"
+    queryset = Municipality.objects.none()
+
+    def list(self, request: Any) -> Response:
+        page = self.paginate_queryset(
+            selectors.municipality_list(ids=visible_municipality_ids(request.user))
+        )
+        return self.get_paginated_response([municipality_data(m) for m in page])
+
+    def retrieve(self, request: Any, code: str) -> Response:
+        municipality = selectors.municipality_get(
+            code=code, ids=visible_municipality_ids(request.user)
+        )
+        return self.ok(municipality_data(municipality), municipality)

@@ -1,0 +1,42 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.assessments import views as assessments
+from api.auth.views import TokenView
+from api.casework import matches
+from api.casework import views as casework
+from api.municipalities import views as municipalities
+
+
+class Router(SimpleRouter):
+    """No format suffixes; ``{id}`` is a UUID."""
+
+
+router = Router()
+router.register("municipalities", municipalities.MunicipalityViewSet, basename="municipality")
+router.register("participants", casework.ParticipantViewSet, basename="participant")
+router.register("consents", casework.ConsentViewSet, basename="consent")
+router.register("case-notes", casework.CaseNoteViewSet, basename="case-note")
+router.register(
+    "language-assessments", assessments.LanguageAssessmentViewSet, basename="language-assessment"
+)
+router.register(
+    "skill-assessments", assessments.SkillAssessmentViewSet, basename="skill-assessment"
+)
+router.register("licence-types", assessments.LicenceTypeViewSet, basename="licence-type")
+router.register("trainings", assessments.TrainingViewSet, basename="training")
+router.register("enrolments", assessments.EnrolmentViewSet, basename="enrolment")
+router.register("licence-cards", assessments.LicenceCardViewSet, basename="licence-card")
+router.register("employers", casework.EmployerViewSet, basename="employer")
+router.register("vacancies", casework.VacancyViewSet, basename="vacancy")
+router.register("matches", matches.MatchViewSet, basename="match")
+router.register("outcomes", casework.OutcomeViewSet, basename="outcome")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
