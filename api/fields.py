@@ -42,3 +42,7 @@ def validated(
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+#: Languages of instruction and of vacancies.
+WORKING_LANGUAGE_CHOICES = [("fi", "Finnish"), ("sv", "Swedish"), ("en", "English")]

@@ -1,5 +1,113 @@
+"""OpenAPI: every operation documents every status it can answer, each error with the envelope
+of DESIGN.md §5, and the ETag / If-Match / Idempotency-Key headers where they apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from api.permissions import PUBLIC, required_capability
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable error code, e.g. not_found")
+    detail = serializers.CharField(help_text="Human-readable explanation")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors by field (nested fields dotted); only with validation_error",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+_DESCRIPTIONS = {
+    "400": "Invalid input (validation_error, parse_error)",
+    "401": "Not authenticated (not_authenticated, authentication_failed)",
+    "403": "Your role may not use this (permission_denied)",
+    "404": "Not found, or outside your scope (not_found)",
+    "405": "Method not allowed (method_not_allowed)",
+    "406": "Not acceptable (not_acceptable)",
+    "409": "Conflict with the current state (invalid_transition, consent_required, "
+    "duplicate_identity_code, request_in_progress, …)",
+    "412": "If-Match is stale (precondition_failed)",
+    "415": "Unsupported media type; send application/json (unsupported_media_type)",
+    "422": "Idempotency-Key reused with another body (idempotency_key_reused)",
+    "428": "If-Match is required (precondition_required)",
+    "429": "Too many requests (throttled, locked_out)",
+}
 
 
 class PolkuAutoSchema(AutoSchema):
-    pass
+    def _error_codes(self) -> list[str]:
+        method = self.method.upper()
+        capability = required_capability(self.view, method)
+        codes = ["400", "405", "406"]
+        if capability != PUBLIC:
+            codes += ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        if method in ("POST", "PATCH"):
+            codes += ["409", "415"]
+        if method == "POST":
+            codes.append("422")
+        if method == "PATCH" or (method == "POST" and "{" in self.path):
+            codes.append("412")
+        if method == "PATCH":
+            codes.append("428")
+        codes.append("429")
+        return codes
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = _DESCRIPTIONS[code]
+                responses[code] = response
+        for code, response in responses.items():
+            if code in ("200", "201") and "{" in self.path or (code == "201"):
+                response.setdefault("headers", {})["ETag"] = {
+                    "schema": {"type": "string"},
+                    "description": 'The version of the resource, e.g. "3"',
+                }
+        return responses
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        method = self.method.upper()
+        if method == "PATCH" or (method == "POST" and "{" in self.path):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=method == "PATCH",
+                    description='The ETag you read, e.g. "3". Required on PATCH.',
+                )
+            )
+        if method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Retry-safe key: the same key and body replay the first answer "
+                    "for 24 hours; another body answers 422.",
+                )
+            )
+        return parameters
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token/"}

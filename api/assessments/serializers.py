@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import StrictCharField, StrictIntegerField
+from api.fields import WORKING_LANGUAGE_CHOICES, StrictCharField, StrictIntegerField
 from assessments import language_levels
 from assessments.models import Enrolment, LanguageAssessment, SkillAssessment
 
@@ -139,7 +139,7 @@ class TrainingInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     seats = StrictIntegerField(min_value=1, max_value=10000)
-    language = serializers.ChoiceField(choices=["fi", "sv", "en"], required=False)
+    language = serializers.ChoiceField(choices=WORKING_LANGUAGE_CHOICES, required=False)
 
 
 class TrainingUpdateSerializer(serializers.Serializer):
@@ -147,7 +147,7 @@ class TrainingUpdateSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False)
     seats = StrictIntegerField(min_value=1, max_value=10000, required=False)
-    language = serializers.ChoiceField(choices=["fi", "sv", "en"], required=False)
+    language = serializers.ChoiceField(choices=WORKING_LANGUAGE_CHOICES, required=False)
 
 
 class TrainingSerializer(serializers.Serializer):

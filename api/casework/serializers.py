@@ -10,7 +10,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import StrictCharField, StrictIntegerField
+from api.fields import WORKING_LANGUAGE_CHOICES, StrictCharField, StrictIntegerField
 from casework import identity_codes
 from casework.models import CaseNote, Consent, Match, Outcome, Participant, Vacancy
 
@@ -303,7 +303,7 @@ class VacancyInputSerializer(serializers.Serializer):
     required_licences = serializers.ListField(
         child=StrictCharField(max_length=60), required=False, max_length=20
     )
-    language = serializers.ChoiceField(choices=["fi", "sv", "en"], required=False)
+    language = serializers.ChoiceField(choices=WORKING_LANGUAGE_CHOICES, required=False)
     language_requirements = serializers.DictField(
         child=StrictCharField(max_length=4), required=False, help_text=_LEVELS_HELP
     )
@@ -317,7 +317,7 @@ class VacancyUpdateSerializer(serializers.Serializer):
     required_licences = serializers.ListField(
         child=StrictCharField(max_length=60), required=False, max_length=20
     )
-    language = serializers.ChoiceField(choices=["fi", "sv", "en"], required=False)
+    language = serializers.ChoiceField(choices=WORKING_LANGUAGE_CHOICES, required=False)
     language_requirements = serializers.DictField(
         child=StrictCharField(max_length=4), required=False, help_text=_LEVELS_HELP
     )
