@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from api.assessments import views as assessments
 from api.auth.views import TokenView
 from api.casework import matches
+from api.casework.candidates import VacancyCandidatesView
 from api.casework import views as casework
 from api.municipalities import views as municipalities
 
@@ -38,5 +39,10 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "vacancies/<uuid:id>/candidates/",
+        VacancyCandidatesView.as_view(),
+        name="vacancy-candidates",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,77 @@
+"""``GET vacancies/{id}/candidates/``: ranked, explained suggestions for counsellors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from api.base import PolkuViewMixin
+from casework import matching, selectors
+from core.access import Capability, Role
+from core.validation import today
+
+
+class CriterionSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="status, location, licence:<code>, language:<lang>:<skill>, occupation"
+    )
+    met = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class GapSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    detail = serializers.CharField()
+    training = serializers.DictField(
+        allow_null=True, help_text="The next training in reach that closes it"
+    )
+
+
+class CandidateSuggestionSerializer(serializers.Serializer):
+    participant = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    eligible = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+    gaps = GapSerializer(many=True)
+
+
+def suggestion_data(suggestion: matching.Suggestion) -> dict[str, Any]:
+    return {
+        "participant": suggestion.participant_uuid,
+        "first_name": suggestion.first_name,
+        "last_name": suggestion.last_name,
+        "score": suggestion.score,
+        "eligible": suggestion.eligible,
+        "criteria": suggestion.criteria,
+        "gaps": suggestion.gaps,
+    }
+
+
+class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
+    """Eligible candidates first, then near-eligible ones with their gaps (DESIGN.md §6).
+    Only participants the caller may read are suggested; suggestions are never stored."""
+
+    required_capabilities = {"GET": Capability.CANDIDATES_READ}
+    http_method_names = ["get", "head", "options"]
+    serializer_class = CandidateSuggestionSerializer
+
+    @extend_schema(responses=CandidateSuggestionSerializer(many=True))
+    def get(self, request: Any, id: Any) -> Response:
+        vacancy = selectors.get_scoped(selectors.vacancy_list(user=request.user), id)
+        suggestions = matching.rank_candidates(
+            vacancy, scope=selectors.participant_scope(request.user), today=today()
+        )
+        page = self.paginate_queryset(suggestions)
+        self.log_read(
+            request,
+            "vacancies:candidates",
+            [(s.participant_id, s.municipality_id) for s in page],
+            role=Role.COUNSELLOR,
+        )
+        return self.get_paginated_response([suggestion_data(s) for s in page])
