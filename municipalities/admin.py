@@ -93,3 +93,37 @@ class RoleGrantAdmin(AuditedModelAdmin):
             else:
                 revoked += 1
         self.message_user(request, f"Revoked {revoked} role grant(s).", messages.SUCCESS)
+
+
+# Users and groups -------------------------------------------------------------------------------
+# Group membership and permissions are the guardian mirror of RoleGrant rows (ADR 2). Editing them
+# by hand would give a user a municipal role with no grant and no history, so the admin shows
+# them read-only: roles are granted and revoked through the RoleGrant admin above.
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import GroupAdmin, UserAdmin  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class PolkuUserAdmin(UserAdmin):
+    readonly_fields = ("groups", "user_permissions", "last_login", "date_joined")
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # users are deactivated, never deleted: history and logs name them
+
+
+@admin.register(Group)
+class ReadOnlyGroupAdmin(GroupAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -596,3 +596,29 @@ def test_api_token_pages_never_show_the_hash(admin_client):
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_user_groups_and_permissions_cannot_be_edited_by_hand_in_the_admin(client):
+    """Group membership mirrors RoleGrant rows; editing it would grant a role with no history."""
+    from django.contrib.auth.models import Group
+
+    admin = factories.admin_user()
+    client.force_login(admin)
+    user = factories.UserFactory(username="plain-user")
+    group = Group.objects.create(name="counsellor@182")
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/change/",
+        {
+            "username": "plain-user",
+            "is_active": "on",
+            "groups": [group.pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code in (200, 302)
+    user.refresh_from_db()
+    assert not user.groups.exists()
+    assert client.get(f"/admin/auth/group/{group.pk}/change/").status_code in (200, 403)
+    assert client.post("/admin/auth/group/add/", {"name": "manager@182"}).status_code == 403
+    assert not Group.objects.filter(name="manager@182").exists()
