@@ -121,6 +121,13 @@ def language_assessment_update(
         )
 
 
+def _years(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value if value is not None else 0))
+    except ArithmeticError:
+        raise ValidationFailed.single("years_experience", "Give a number of years.") from None
+
+
 # Skill assessments ------------------------------------------------------------------------------
 
 
@@ -158,7 +165,7 @@ def skill_assessment_create(
         occupation=occupation_unit_group(occupation_code),
         esco_skill_uri=esco_skill_uri or "",
         level=level,
-        years_experience=Decimal(str(years_experience)),
+        years_experience=_years(years_experience),
         evidence=evidence,
         assessed_on=assessed_on,
         assessor=actor,
@@ -180,7 +187,7 @@ def skill_assessment_update(
         k: v for k, v in data.items() if k in ("level", "evidence", "assessed_on", "esco_skill_uri")
     }
     if "years_experience" in data:
-        values["years_experience"] = Decimal(str(data["years_experience"]))
+        values["years_experience"] = _years(data["years_experience"])
     if "occupation_code" in data:
         values["occupation"] = occupation_unit_group(data["occupation_code"])
     with transaction.atomic():
@@ -217,6 +224,8 @@ def _validate_training(training: Training) -> None:
         errors.add("seats", "A training has at least one seat.")
     if not training.provider or not training.provider.strip():
         errors.add("provider", "Name the training provider.")
+    if training.language not in ("fi", "sv", "en"):
+        errors.add("language", "The language of instruction is fi, sv or en.")
     errors.raise_if_any()
     validate_fields(training, exclude=["licence_type", "municipality"])
 

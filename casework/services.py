@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from assessments import language_levels
 from assessments.models import LicenceType
@@ -90,6 +91,8 @@ def _validate_participant(
     if participant.arrival_date and born and participant.arrival_date < born:
         errors.add("arrival_date", "The arrival date cannot precede the date of birth.")
     errors.not_in_future("enrolled_on", participant.enrolled_on)
+    if participant.enrolled_on and born and participant.enrolled_on < born:
+        errors.add("enrolled_on", "The enrolment cannot precede the date of birth.")
     if participant.phone and not _PHONE.match(participant.phone):
         errors.add("phone", "Enter a phone number, e.g. +358 40 123 4567.")
     if participant.email:
@@ -227,6 +230,9 @@ def participant_update(
         participant = Participant.objects.get(pk=participant.pk)
         audit.check_version(participant, expected_version)
         values = {k: v for k, v in data.items() if k in PARTICIPANT_EDITABLE}
+        for key in ("first_name", "last_name"):
+            if isinstance(values.get(key), str):
+                values[key] = values[key].strip()
         if "citizenship" in values and values["citizenship"]:
             values["citizenship"] = values["citizenship"].upper()
         for key in ("native_language", "citizenship", "phone", "email"):
@@ -432,9 +438,9 @@ def case_note_create(
 
 def _validate_case_note(note: CaseNote) -> None:
     errors = Errors()
-    if not note.text:
+    if not (note.text or "").strip():
         errors.add("text", "This field may not be blank.")
-    if note.occurred_at and note.occurred_at.date() > today():
+    if note.occurred_at and timezone.localdate(note.occurred_at) > today():
         errors.add("occurred_at", "A contact cannot be recorded in the future.")
     errors.raise_if_any()
     validate_fields(note, exclude=["participant", "municipality", "author"])
@@ -452,6 +458,8 @@ def case_note_update(
         note = CaseNote.objects.get(pk=note.pk)
         audit.check_version(note, expected_version)
         values = {k: v for k, v in data.items() if k in ("kind", "occurred_at", "text")}
+        if isinstance(values.get("text"), str):
+            values["text"] = values["text"].strip()
         if not audit.apply_changes(note, values):
             return note
         _validate_case_note(note)
@@ -499,6 +507,8 @@ def employer_update(
     reason: str = "employer changed",
 ) -> Employer:
     values = {k: v for k, v in data.items() if k in ("name", "industry", "municipality")}
+    if isinstance(values.get("name"), str):
+        values["name"] = values["name"].strip()
     if "business_id" in data:
         values["business_id"] = _business_id(data["business_id"])
     if "name" in values and not (values["name"] or "").strip():
@@ -625,18 +635,19 @@ def vacancy_create(
     language_requirements: dict[str, str] | None = None,
     required_licences: list[str] | None = None,
 ) -> Vacancy:
+    occupation = occupation_unit_group(occupation_code)
+    if occupation is None:
+        raise ValidationFailed.single("occupation_code", "This field is required.")
     vacancy = Vacancy(
         employer=employer,
         municipality=municipality,
         title=(title or "").strip(),
-        occupation=occupation_unit_group(occupation_code),
+        occupation=occupation,
         starts_on=starts_on,
         positions=positions,
         language=language or "fi",
         language_requirements=_language_requirements(language_requirements),
     )
-    if vacancy.occupation is None:
-        raise ValidationFailed.single("occupation_code", "This field is required.")
     licence_types = _licence_types(required_licences)
     _validate_vacancy(vacancy)
     with transaction.atomic():
@@ -654,6 +665,8 @@ def vacancy_update(
     reason: str = "vacancy changed",
 ) -> Vacancy:
     values = {k: v for k, v in data.items() if k in ("title", "starts_on", "positions", "language")}
+    if isinstance(values.get("title"), str):
+        values["title"] = values["title"].strip()
     if "occupation_code" in data:
         values["occupation"] = occupation_unit_group(data["occupation_code"])
         if values["occupation"] is None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -34,6 +35,31 @@ def _require_actor_and_reason(sender: Any, instance: Any, history_instance: Any,
         raise AuditError(f"{type(instance).__name__} saved without a reason.")
 
 
+@receiver(pre_save)
+@receiver(pre_delete)
+def _refuse_unattributed_writes(
+    sender: Any, instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
+    """Refuse a save or delete of an audited model before it reaches the database unless a
+    service marked it with an actor and a reason (the history check alone runs after the write)."""
+    from core.models import AuditedModel
+
+    if not isinstance(instance, AuditedModel):
+        return
+    if getattr(instance, "_history_user", None) is None or not getattr(
+        instance, "_change_reason", None
+    ):
+        raise AuditError(
+            f"{type(instance).__name__} written without an actor and a reason: use a service."
+        )
+
+
+def _clear(instance: models.Model) -> None:
+    for attribute in ("_history_user", "_change_reason"):
+        if hasattr(instance, attribute):
+            delattr(instance, attribute)
+
+
 def _mark(instance: models.Model, actor: Any, reason: str) -> None:
     if actor is None or not getattr(actor, "pk", None):
         raise AuditError("An audited write needs an actor.")
@@ -47,7 +73,10 @@ def create(instance: Model, *, actor: Any, reason: str) -> Model:
     """Insert a new audited row (version 1) with one history row naming actor and reason."""
     _mark(instance, actor, reason)
     instance.version = 1  # type: ignore[attr-defined]
-    instance.save(force_insert=True)
+    try:
+        instance.save(force_insert=True)
+    finally:
+        _clear(instance)
     return instance
 
 
@@ -93,7 +122,10 @@ def save_changes(
         raise PreconditionFailed()
     instance.version = read_version + 1  # type: ignore[attr-defined]
     _mark(instance, actor, reason)
-    instance.save()
+    try:
+        instance.save()
+    finally:
+        _clear(instance)
     return instance
 
 
@@ -108,6 +140,8 @@ def bulk_create(
     """Bulk insert with one history row per object (never a bare ``bulk_create``)."""
     if not reason or actor is None:
         raise AuditError("A bulk write needs an actor and a reason.")
+    for obj in objects:
+        _clear(obj)  # the helper would prefer a stale actor on the instance to ``default_user``
     return bulk_create_with_history(
         list(objects),
         model,
@@ -131,6 +165,7 @@ def bulk_update(
     if not reason or actor is None:
         raise AuditError("A bulk write needs an actor and a reason.")
     for obj in objects:
+        _clear(obj)
         obj.version += 1  # type: ignore[attr-defined]
     return bulk_update_with_history(
         objects,

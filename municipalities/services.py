@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
@@ -56,9 +56,17 @@ def role_grant(
             user=user, role=role, municipality=municipality, is_active=True
         ).exists():
             raise Conflict("The user already holds this role there.", code="already_granted")
-        grant = audit.create(
-            RoleGrant(user=user, role=role, municipality=municipality), actor=actor, reason=reason
-        )
+        try:
+            with transaction.atomic():
+                grant = audit.create(
+                    RoleGrant(user=user, role=role, municipality=municipality),
+                    actor=actor,
+                    reason=reason,
+                )
+        except IntegrityError:  # a concurrent identical grant won the race
+            raise Conflict(
+                "The user already holds this role there.", code="already_granted"
+            ) from None
         group = _group_for(role, municipality)
         if municipality is not None:
             grant_object_permission(municipality_permission(role), group, municipality)
