@@ -44,8 +44,8 @@ def _refuse_unattributed_writes(
     service marked it with an actor and a reason (the history check alone runs after the write)."""
     from core.models import AuditedModel
 
-    if not isinstance(instance, AuditedModel):
-        return
+    if raw or not isinstance(instance, AuditedModel):
+        return  # raw: loaddata / serialized rollback restoring rows exactly as they were
     if getattr(instance, "_history_user", None) is None or not getattr(
         instance, "_change_reason", None
     ):

@@ -68,8 +68,10 @@ def municipal_scope(user: Any) -> MunicipalScope:
 
 
 def forget_scope(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    """Drop the cached scope (and the roles derived from it) after a grant changes."""
+    for attribute in (_CACHE_ATTRIBUTE, "_polku_roles"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def municipality_ids_for(user: Any, *roles: str) -> frozenset[int]:

@@ -17,6 +17,7 @@ from core.access import (
 )
 from core.errors import Conflict, ValidationFailed
 from municipalities.models import Municipality, RoleGrant
+from municipalities.selectors import forget_scope
 
 PILOT = "pilot"
 
@@ -73,6 +74,7 @@ def role_grant(
         else:
             grant_object_permission(municipality_permission(role), group)
         user.groups.add(group)
+        forget_scope(user)
     return grant
 
 
@@ -87,6 +89,7 @@ def role_revoke(*, actor: Any, grant: RoleGrant, reason: str = "role revoked") -
         audit.save_changes(grant, actor=actor, reason=reason)
         group = _group_for(grant.role, grant.municipality)
         grant.user.groups.remove(group)
+        forget_scope(grant.user)
     return grant
 
 
