@@ -42,6 +42,12 @@ class PolkuViewMixin:
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if contains_nul(request.path):
+            raise exceptions.ValidationError({"path": ["NUL characters are not allowed."]})
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and contains_nul(value):
+                header = name.removeprefix("HTTP_").replace("_", "-").title()
+                raise exceptions.ValidationError({header: ["NUL characters are not allowed."]})
         for key, values in request.query_params.lists():
             if contains_nul(key) or any(contains_nul(value) for value in values):
                 raise exceptions.ValidationError({key: ["NUL characters are not allowed."]})
@@ -86,8 +92,8 @@ class PolkuViewMixin:
         key = request.headers["Idempotency-Key"].strip()[:255]
         try:
             data = request.data
-        except exceptions.ParseError:
-            return  # the view answers 400; nothing is recorded
+        except (exceptions.ParseError, exceptions.UnsupportedMediaType):
+            return  # the view answers 400 or 415 in its turn (after 404); nothing is recorded
         body_hash = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
         path = request.path[:500]
         cutoff = timezone.now() - settings.POLKU_IDEMPOTENCY_WINDOW
@@ -133,7 +139,7 @@ class PolkuViewMixin:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if replay_body is not None:
             response.content = replay_body
-            response.content_type = "application/json"
+            response["Content-Type"] = "application/json"
             response._is_rendered = True
             return response
         record = getattr(self, "_idempotency_record", None)

@@ -68,6 +68,8 @@ def _participant_filter(
     return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attributes)
 
 
+# Filters added to ``base_filters`` after a FilterSet class exists skip the metaclass, which
+# would take the field name from the attribute name: name the field explicitly.
 ConsentFilter = _participant_filter(Consent, ("granted_on",), ("granted_on", "created_at"))
 CaseNoteFilter = _participant_filter(CaseNote, (), ("occurred_at", "created_at"))
 CaseNoteFilter.base_filters.update(
@@ -78,14 +80,14 @@ CaseNoteFilter.base_filters.update(
         "occurred_at_before": django_filters.DateFilter(
             field_name="occurred_at", lookup_expr="date__lte"
         ),
-        "kind": django_filters.ChoiceFilter(choices=CaseNote.Kind.choices),
+        "kind": django_filters.ChoiceFilter(field_name="kind", choices=CaseNote.Kind.choices),
     }
 )
 LanguageAssessmentFilter = _participant_filter(
     LanguageAssessment, ("assessed_on",), ("assessed_on", "created_at")
 )
 LanguageAssessmentFilter.base_filters["language"] = django_filters.ChoiceFilter(
-    choices=LanguageAssessment.Language.choices
+    field_name="language", choices=LanguageAssessment.Language.choices
 )
 SkillAssessmentFilter = _participant_filter(
     SkillAssessment, ("assessed_on",), ("assessed_on", "level")
@@ -99,12 +101,16 @@ LicenceCardFilter.base_filters["licence_type"] = django_filters.CharFilter(
 EnrolmentFilter = _participant_filter(Enrolment, (), ("created_at", "status"))
 EnrolmentFilter.base_filters.update(
     {
-        "status": django_filters.MultipleChoiceFilter(choices=Enrolment.Status.choices),
+        "status": django_filters.MultipleChoiceFilter(
+            field_name="status", choices=Enrolment.Status.choices
+        ),
         "training": django_filters.UUIDFilter(field_name="training__uuid"),
     }
 )
 OutcomeFilter = _participant_filter(Outcome, ("starts_on",), ("starts_on", "created_at"))
-OutcomeFilter.base_filters["kind"] = django_filters.ChoiceFilter(choices=Outcome.Kind.choices)
+OutcomeFilter.base_filters["kind"] = django_filters.ChoiceFilter(
+    field_name="kind", choices=Outcome.Kind.choices
+)
 
 
 class TrainingFilter(django_filters.FilterSet):

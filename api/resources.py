@@ -38,6 +38,10 @@ class ResourceViewSet(PolkuViewSet):
     ) -> Any:
         raise NotImplementedError
 
+    def check_writable(self, request: Any, obj: Any) -> None:
+        """Refuse (403) a write to a record the caller may read but not change. Runs before
+        If-Match and the body are looked at (DESIGN.md §3 check order)."""
+
     def get_scoped_object(self, object_id: Any) -> Any:
         return get_scoped(self.scoped_queryset(), object_id)
 
@@ -70,6 +74,7 @@ class ResourceViewSet(PolkuViewSet):
 
     def partial_update(self, request: Any, id: str) -> Response:
         obj = self.get_scoped_object(id)
+        self.check_writable(request, obj)
         version = self.expected_version(request, obj, required=True)
         data = validated(self.update_serializer, self.request_body(request), partial=True)
         self.update_object(request, obj, data, version)

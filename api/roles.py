@@ -17,9 +17,12 @@ def roles_of(user: Any) -> frozenset[Role]:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
-    roles = {Role(role) for role in municipal_scope(user).roles}
     if employer_of(user) is not None:
-        roles.add(Role.EMPLOYER)
+        # An employer user holds no other role (the services refuse to mix a membership with
+        # role grants), so its municipal scope need not be looked up on every request.
+        roles = {Role.EMPLOYER}
+    else:
+        roles = {Role(role) for role in municipal_scope(user).roles}
     if user.is_superuser:
         roles.add(Role.ADMIN)
     result = frozenset(roles)

@@ -1,13 +1,14 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from api.assessments import views as assessments
 from api.auth.views import TokenView
 from api.casework import matches
-from api.casework.candidates import VacancyCandidatesView
 from api.casework import views as casework
+from api.casework.candidates import VacancyCandidatesView
 from api.municipalities import views as municipalities
+from api.reporting import views as reporting
 
 
 class Router(SimpleRouter):
@@ -44,5 +45,12 @@ urlpatterns = [
         VacancyCandidatesView.as_view(),
         name="vacancy-candidates",
     ),
+    re_path(
+        r"^municipalities/(?P<code>[0-9]{3})/dashboard/$",
+        reporting.MunicipalityDashboardView.as_view(),
+        name="municipality-dashboard",
+    ),
+    path("dashboard/", reporting.PilotDashboardView.as_view(), name="pilot-dashboard"),
+    path("reports/esf/", reporting.ESFReportView.as_view(), name="esf-report"),
     path("", include(router.urls)),
 ]

@@ -60,13 +60,15 @@ def _tracked_fields(historical_model: type[models.Model]) -> list[models.Field]:
 
 
 def _resolve_foreign_keys(
-    rows: Iterable[Any], fields: list[models.Field]
+    sources: Iterable[tuple[str, list[Any], list[models.Field]]],
 ) -> dict[tuple[Any, Any], Any]:
-    """One query per related model: (related model, pk) → label."""
+    """One query per related model: (related model, pk) → label. Each source's rows are read
+    only through that source's own fields."""
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-    for row in rows:
-        for field in fields:
-            if field.is_relation and field.related_model is not None:
+    for _name, rows, fields in sources:
+        relations = [f for f in fields if f.is_relation and f.related_model is not None]
+        for row in rows:
+            for field in relations:
                 value = getattr(row, field.attname)
                 if value is not None:
                     wanted[field.related_model].add(value)
@@ -87,19 +89,14 @@ def participant_history(participant: Participant) -> list[dict[str, Any]]:
         sources.append((name, model.history.filter(participant_id=participant.pk)))  # type: ignore[attr-defined]
 
     collected: list[tuple[str, list[Any], list[models.Field]]] = []
-    all_rows: list[Any] = []
-    all_fields: list[models.Field] = []
     for name, queryset in sources:
         rows = list(
             queryset.select_related("history_user").order_by("id", "history_date", "history_id")
         )
         if not rows:
             continue
-        fields = _tracked_fields(queryset.model)
-        collected.append((name, rows, fields))
-        all_rows.extend(rows)
-        all_fields.extend(field for field in fields if field.is_relation)
-    labels = _resolve_foreign_keys(all_rows, all_fields)
+        collected.append((name, rows, _tracked_fields(queryset.model)))
+    labels = _resolve_foreign_keys(collected)
 
     entries: list[dict[str, Any]] = []
     for name, rows, fields in collected:
@@ -112,7 +109,9 @@ def participant_history(participant: Participant) -> list[dict[str, Any]]:
                 old = _display(before, field, labels) if before is not None else None
                 if before is None and row.history_type == "+" and new in (None, ""):
                     continue
-                if before is None or old != new:
+                # Compare what is stored, not what is shown: a new identity code with the same
+                # date of birth masks alike but is still a change.
+                if before is None or getattr(before, field.attname) != getattr(row, field.attname):
                     changes.append({"field": _public_name(field), "old": old, "new": new})
             previous[row.id] = row
             entries.append(

@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.models import (
     CaseNote,
@@ -247,18 +247,14 @@ def employer_candidate_profiles(
     participant_ids = {m.participant_id for m in matches if m.status in CANDIDATE_VISIBLE_STATUSES}
     if not participant_ids:
         return {m.pk: None for m in matches}
-    consenting = set(
-        Consent.objects.filter(
-            consent_valid_on_q(on),
-            participant_id__in=participant_ids,
-            purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS,
-        ).values_list("participant_id", flat=True)
+    valid_consent = Consent.objects.filter(
+        consent_valid_on_q(on),
+        participant_id=OuterRef("pk"),
+        purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS,
     )
-    if not consenting:
-        return {m.pk: None for m in matches}
     participants = {
         p["id"]: p
-        for p in Participant.objects.filter(id__in=consenting).values(
+        for p in Participant.objects.filter(Exists(valid_consent), id__in=participant_ids).values(
             "id",
             "date_of_birth",
             "municipality__code",
@@ -268,6 +264,9 @@ def employer_candidate_profiles(
             "email",
         )
     }
+    consenting = set(participants)
+    if not consenting:
+        return {m.pk: None for m in matches}
     languages: dict[int, dict[str, dict[str, str]]] = {}
     for row in (
         LanguageAssessment.objects.filter(participant_id__in=consenting)

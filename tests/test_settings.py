@@ -30,7 +30,9 @@ def run_check(environment):
 
 
 def test_production_settings_pass_the_deploy_check():
-    result = run_check({**PRODUCTION_ENVIRONMENT, "POLKU_FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode()})
+    result = run_check(
+        {**PRODUCTION_ENVIRONMENT, "POLKU_FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

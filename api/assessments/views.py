@@ -25,7 +25,7 @@ from assessments.models import (
 )
 from casework import selectors as casework_selectors
 from core.access import Capability
-from core.errors import ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 from core.validation import today
 
 R = Capability.PARTICIPANT_READ
@@ -191,13 +191,13 @@ class TrainingViewSet(ResourceViewSet):
             actor=request.user, municipality=municipality, licence_type=licence_type, **data
         )
 
+    def check_writable(self, request: Any, obj: Any) -> None:
+        if obj.municipality_id not in casework_selectors.counsellor_municipality_ids(request.user):
+            raise PermissionDenied("You may read this training but not change it.")
+
     def update_object(
         self, request: Any, obj: Any, data: dict[str, Any], version: int | None
     ) -> Any:
-        if obj.municipality_id not in casework_selectors.counsellor_municipality_ids(request.user):
-            from core.errors import PermissionDenied
-
-            raise PermissionDenied("You may read this training but not change it.")
         return services.training_update(
             actor=request.user, training=obj, data=data, expected_version=version
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from api.errors import PolkuAPIException
 from api.fields import StrictCharField, validated
 from api.models import ApiToken
 from api.permissions import AUTHENTICATED, PUBLIC
+from api.schema import ErrorSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -42,7 +44,10 @@ class TokenView(PolkuViewMixin, APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={201: TokenSerializer, 401: OpenApiResponse(description="Wrong credentials")},
+        responses={
+            201: TokenSerializer,
+            401: OpenApiResponse(ErrorSerializer, description="Wrong credentials"),
+        },
         auth=[],
     )
     def post(self, request: Any) -> Response:
@@ -56,10 +61,16 @@ class TokenView(PolkuViewMixin, APIView):
         user = authenticate(django_request, username=data["username"], password=data["password"])
         if user is None:
             if AxesProxyHandler.is_locked(django_request, credentials):
+                # The failure that reached the limit: answer with the API's envelope rather than
+                # letting AxesMiddleware swap in its HTML lockout page.
+                django_request.axes_locked_out = False
                 raise PolkuAPIException(
                     429, "locked_out", "Too many failed attempts; try again in 15 minutes."
                 )
             raise PolkuAPIException(401, "authentication_failed", "Wrong username or password.")
+        # A success ends the run of consecutive failures (AXES_RESET_ON_SUCCESS listens to this
+        # signal, as it does for the session login) and records last_login.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token, expires_at = token_issue(user=user)
         return Response({"token": token, "expires_at": expires_at}, status=status.HTTP_201_CREATED)
 

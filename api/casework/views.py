@@ -320,7 +320,7 @@ class VacancyViewSet(ResourceViewSet):
     def data(self, obj: Any) -> dict[str, Any]:
         return s.vacancy_data(obj)
 
-    def _writable(self, request: Any, vacancy: Any) -> None:
+    def check_writable(self, request: Any, vacancy: Any) -> None:
         if not selectors.vacancy_writable(user=request.user, vacancy=vacancy):
             raise PermissionDenied("You may read this vacancy but not change it.")
 
@@ -346,7 +346,6 @@ class VacancyViewSet(ResourceViewSet):
     def update_object(
         self, request: Any, obj: Any, data: dict[str, Any], version: int | None
     ) -> Any:
-        self._writable(request, obj)
         return services.vacancy_update(
             actor=request.user, vacancy=obj, data=data, expected_version=version
         )
@@ -355,7 +354,7 @@ class VacancyViewSet(ResourceViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def transition(self, request: Any, id: str) -> Response:
         vacancy = self.get_scoped_object(id)
-        self._writable(request, vacancy)
+        self.check_writable(request, vacancy)
         version = self.expected_version(request, vacancy, required=False)
         data = validated(s.VacancyTransitionSerializer, self.request_body(request))
         services.vacancy_transition(

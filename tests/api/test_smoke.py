@@ -1,4 +1,3 @@
-
 from tests import factories
 from tests.api.conftest import client_for
 

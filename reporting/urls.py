@@ -1,0 +1,14 @@
+"""The dashboard pages (DESIGN.md §7 "Pages"), mounted at ``/dashboard/``."""
+
+from django.urls import path
+
+from reporting import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.dashboard_index, name="index"),
+    path("pilot/", views.pilot_dashboard_page, name="pilot"),
+    path("pilot/<slug:table>.csv", views.pilot_dashboard_csv, name="pilot-csv"),
+    path("<str:code>/", views.municipality_dashboard_page, name="municipality"),
+    path("<str:code>/<slug:table>.csv", views.municipality_dashboard_csv, name="municipality-csv"),
+]
