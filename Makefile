@@ -6,6 +6,8 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers, one test module per worker at a time (module-scoped fixtures stay cheap).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: install run migrate demo test test-fast lint format check bench-data clean
 
