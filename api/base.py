@@ -34,6 +34,8 @@ class PolkuViewMixin:
     """Mixed into every API view."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    #: OPTIONS answers 405: the OpenAPI schema is where clients learn what a route takes.
+    metadata_class = None
     #: Data routes answer JSON only; the browsable API is for people poking around.
     required_capabilities: dict[str, Any] = {}
     action_capabilities: dict[str, Any] = {}
@@ -56,6 +58,9 @@ class PolkuViewMixin:
 
     def request_body(self, request: Any) -> dict[str, Any]:
         """The parsed JSON object body (415 for another media type, 400 if not an object)."""
+        body_error = getattr(self, "_body_error", None)
+        if body_error is not None:
+            raise body_error
         data = request.data
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
@@ -92,8 +97,11 @@ class PolkuViewMixin:
         key = request.headers["Idempotency-Key"].strip()[:255]
         try:
             data = request.data
-        except (exceptions.ParseError, exceptions.UnsupportedMediaType):
-            return  # the view answers 400 or 415 in its turn (after 404); nothing is recorded
+        except (exceptions.ParseError, exceptions.UnsupportedMediaType) as error:
+            # The view answers 400 or 415 in its turn (after 404); nothing is recorded. DRF
+            # leaves an empty body behind a failed parse, so keep the error to raise it again.
+            self._body_error = error
+            return
         body_hash = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
         path = request.path[:500]
         cutoff = timezone.now() - settings.POLKU_IDEMPOTENCY_WINDOW

@@ -50,8 +50,8 @@ class PolkuAutoSchema(AutoSchema):
         codes = ["400", "405", "406"]
         if capability != PUBLIC:
             codes += ["401", "403"]
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or method == "GET":
+            codes.append("404")  # outside your scope, or a page past the last one
         if method in ("POST", "PATCH"):
             codes += ["409", "415"]
         if method == "POST":

@@ -172,7 +172,7 @@ def compute_dashboard(
     matches = dict(
         Match.objects.filter(tenant, **of_population)
         .values("status")
-        .annotate(matches=Count("id"))
+        .annotate(matches=Count("*"))  # COUNT(*): an index-only scan of (municipality, status)
         .order_by()
         .values_list("status", "matches")
     )

@@ -567,3 +567,24 @@ def test_a_transition_answers_the_first_check_that_fails(
         "POST", url(world) + "transition/", body, content_type=content_type, **headers
     )
     assert response.status_code == status, response.content
+
+
+def test_options_answers_405_in_the_envelope(counsellor):
+    response = client_for(counsellor).options("/api/v1/participants/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_a_malformed_body_with_an_idempotency_key_is_a_parse_error_and_records_nothing(counsellor):
+    from api.models import IdempotencyRecord
+
+    response = client_for(counsellor).generic(
+        "POST",
+        "/api/v1/employers/",
+        b'{"business_id": ',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert not IdempotencyRecord.objects.exists()
