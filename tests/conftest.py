@@ -24,6 +24,8 @@ def pytest_runtest_teardown(item, nextitem):
     migrations included, and Django restores it only when the *next* serialized-rollback test
     starts. Whatever runs next on this worker expects the reference data, so put it back now."""
     yield
+    if nextitem is None:
+        return  # the last test: the test database is already gone
     marker = item.get_closest_marker("django_db")
     if not marker or not marker.kwargs.get("transaction"):
         return
