@@ -412,6 +412,11 @@ class Match(AuditedModel):
             models.Index(fields=["municipality", "participant"], name="match_tenant_participant"),
             models.Index(fields=["employer", "status"], name="match_employer_status"),
             models.Index(fields=["vacancy", "status"], name="match_vacancy_status"),
+            models.Index(
+                fields=["municipality", "participant"],
+                condition=Q(reached_shared_on__isnull=False),
+                name="match_tenant_shared",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
