@@ -107,18 +107,16 @@ def language_assessment_update(
     expected_version: int | None = None,
     reason: str = "language assessment corrected",
 ) -> LanguageAssessment:
-    with transaction.atomic():
-        assessment = LanguageAssessment.objects.select_related("participant").get(pk=assessment.pk)
-        audit.check_version(assessment, expected_version)
-        changed = audit.apply_changes(
-            assessment, {k: v for k, v in data.items() if k in LANGUAGE_ASSESSMENT_EDITABLE}
-        )
-        if not changed:
-            return assessment
-        _validate_language_assessment(assessment)
-        return audit.save_changes(
-            assessment, actor=actor, reason=reason, expected_version=expected_version
-        )
+    return audit.update(
+        LanguageAssessment,
+        assessment.pk,
+        {k: v for k, v in data.items() if k in LANGUAGE_ASSESSMENT_EDITABLE},
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        validate=_validate_language_assessment,
+        select_related=("participant",),
+    )
 
 
 def _years(value: Any) -> Decimal:
@@ -190,15 +188,15 @@ def skill_assessment_update(
         values["years_experience"] = _years(data["years_experience"])
     if "occupation_code" in data:
         values["occupation"] = occupation_unit_group(data["occupation_code"])
-    with transaction.atomic():
-        assessment = SkillAssessment.objects.get(pk=assessment.pk)
-        audit.check_version(assessment, expected_version)
-        if not audit.apply_changes(assessment, values):
-            return assessment
-        _validate_skill_assessment(assessment)
-        return audit.save_changes(
-            assessment, actor=actor, reason=reason, expected_version=expected_version
-        )
+    return audit.update(
+        SkillAssessment,
+        assessment.pk,
+        values,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        validate=_validate_skill_assessment,
+    )
 
 
 # Licence types (catalogue, admin only) -----------------------------------------------------------

@@ -454,18 +454,18 @@ def case_note_update(
     expected_version: int | None = None,
     reason: str = "case note corrected",
 ) -> CaseNote:
-    with transaction.atomic():
-        note = CaseNote.objects.get(pk=note.pk)
-        audit.check_version(note, expected_version)
-        values = {k: v for k, v in data.items() if k in ("kind", "occurred_at", "text")}
-        if isinstance(values.get("text"), str):
-            values["text"] = values["text"].strip()
-        if not audit.apply_changes(note, values):
-            return note
-        _validate_case_note(note)
-        return audit.save_changes(
-            note, actor=actor, reason=reason, expected_version=expected_version
-        )
+    values = {k: v for k, v in data.items() if k in ("kind", "occurred_at", "text")}
+    if isinstance(values.get("text"), str):
+        values["text"] = values["text"].strip()
+    return audit.update(
+        CaseNote,
+        note.pk,
+        values,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        validate=_validate_case_note,
+    )
 
 
 # Employers ----------------------------------------------------------------------------------------
@@ -910,12 +910,12 @@ def outcome_update(
         values["hours_per_week"] = Decimal(str(values["hours_per_week"]))
     if "occupation_code" in data:
         values["occupation"] = occupation_unit_group(data["occupation_code"])
-    with transaction.atomic():
-        outcome = Outcome.objects.get(pk=outcome.pk)
-        audit.check_version(outcome, expected_version)
-        if not audit.apply_changes(outcome, values):
-            return outcome
-        _validate_outcome(outcome)
-        return audit.save_changes(
-            outcome, actor=actor, reason=reason, expected_version=expected_version
-        )
+    return audit.update(
+        Outcome,
+        outcome.pk,
+        values,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        validate=_validate_outcome,
+    )

@@ -7,7 +7,7 @@ thread-local or the request. A history row without an actor or a reason is refus
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -127,6 +127,29 @@ def save_changes(
     finally:
         _clear(instance)
     return instance
+
+
+def update(
+    model: type[Model],
+    pk: Any,
+    values: dict[str, Any],
+    *,
+    actor: Any,
+    reason: str,
+    expected_version: int | None,
+    validate: Callable[[Model], None],
+    select_related: tuple[str, ...] = (),
+) -> Model:
+    """The shape every plain update service shares: re-read the row inside the transaction,
+    check the caller's version, apply what differs, validate, and save with one history row —
+    or, when nothing differs, change nothing and keep the version."""
+    with transaction.atomic():
+        instance = model._base_manager.select_related(*select_related).get(pk=pk)
+        check_version(instance, expected_version)
+        if not apply_changes(instance, values):
+            return instance
+        validate(instance)
+        return save_changes(instance, actor=actor, reason=reason, expected_version=expected_version)
 
 
 def bulk_create(
