@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.errors import ValidationFailed
 from municipalities.models import Municipality
+
+DOES_NOT_EXIST = "Object does not exist."
+
+
+def named_object(queryset: Any, field: str, **lookup: Any) -> Any:
+    """An object a request body names: missing, malformed or outside the caller's scope all
+    answer 400 with ``Object does not exist.`` on that field (ADR 5), never 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise ValidationFailed.single(field, DOES_NOT_EXIST) from None
 
 
 def municipality_for_create(

@@ -42,6 +42,30 @@ def employer_of(user: Any) -> Employer | None:
     return membership.employer if membership is not None else None
 
 
+_ROLES_CACHE = "_polku_roles"
+
+
+def user_roles(user: Any) -> frozenset[Role]:
+    """The roles the caller holds right now (so, through core.access, its capabilities): the
+    municipal roles of its grants, employer for an employer user (who holds no other role, so
+    its scope is not looked up), admin for a superuser. Cached on the user for the request;
+    ``municipalities.selectors.forget_scope`` drops it when a grant changes."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _ROLES_CACHE, None)
+    if cached is not None:
+        return cached
+    if employer_of(user) is not None:
+        roles = {Role.EMPLOYER}
+    else:
+        roles = {Role(role) for role in municipal_scope(user).roles}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    result = frozenset(roles)
+    setattr(user, _ROLES_CACHE, result)
+    return result
+
+
 def covered_participant_ids(user: Any) -> frozenset[int]:
     """Participants outside the user's municipalities that the user covers (per-object grants
     in guardian's direct-FK table). One query per request."""

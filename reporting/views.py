@@ -30,8 +30,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.selectors import licence_type_list
-from casework.selectors import employer_of
-from core.access import Capability, Role, capabilities_of, roles_with
+from casework.selectors import user_roles
+from core.access import Capability, capabilities_of, roles_with
 from core.errors import NotFound, ValidationFailed
 from municipalities.models import Municipality
 from municipalities.selectors import municipal_scope, municipality_get, municipality_list
@@ -53,15 +53,8 @@ DASHBOARD_ROLES = tuple(role.value for role in roles_with(Capability.DASHBOARD_R
 
 
 def _capabilities(user: Any) -> frozenset[Capability]:
-    """The caller's capabilities, resolved as ``api.roles.roles_of`` does; ``reporting`` sits
-    below ``api`` and may not import it (ADR 0004)."""
-    if employer_of(user) is not None:
-        roles = {Role.EMPLOYER}  # an employer user holds no other role
-    else:
-        roles = {Role(role) for role in municipal_scope(user).roles}
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    return capabilities_of(roles)
+    """The caller's capabilities, from the same role resolution as the API."""
+    return capabilities_of(user_roles(user))
 
 
 def _dashboard_municipality_ids(user: Any) -> frozenset[int]:

@@ -12,7 +12,7 @@ from api import filters
 from api.assessments import serializers as s
 from api.base import PolkuViewSet
 from api.casework.views import get_scoped
-from api.fields import municipality_for_create, validated
+from api.fields import municipality_for_create, named_object, validated
 from api.resources import ResourceViewSet
 from assessments import selectors, services
 from assessments.models import (
@@ -25,18 +25,15 @@ from assessments.models import (
 )
 from casework import selectors as casework_selectors
 from core.access import Capability
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied
 from core.validation import today
 
 R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
 
 
-def _licence_type(code: Any, field: str = "licence_type") -> LicenceType:
-    licence_type = LicenceType.objects.filter(code=code).first()
-    if licence_type is None:
-        raise ValidationFailed.single(field, "Object does not exist.")
-    return licence_type
+def _licence_type(code: Any) -> LicenceType:
+    return named_object(LicenceType.objects.all(), "licence_type", code=code)
 
 
 @extend_schema_view(

@@ -14,13 +14,13 @@ from rest_framework.response import Response
 from api import filters
 from api.base import PolkuViewSet
 from api.casework import serializers as s
-from api.fields import municipality_for_create, validated
+from api.fields import municipality_for_create, named_object, validated
 from api.resources import ResourceViewSet
 from casework import history as history_selectors
 from casework import selectors, services
 from casework.models import CaseNote, Employer, Outcome, Participant, Vacancy
 from core.access import Capability
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 from core.validation import today
 from municipalities.selectors import municipality_ids_in_areas_of
 
@@ -31,10 +31,9 @@ W = Capability.PARTICIPANT_WRITE
 def _counsellor_user(username: Any) -> Any:
     if username in (None, ""):
         return None
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise ValidationFailed.single("counsellor", "Object does not exist.")
-    return user
+    return named_object(
+        get_user_model().objects.filter(is_active=True), "counsellor", username=username
+    )
 
 
 @extend_schema_view(
@@ -194,13 +193,6 @@ class ConsentViewSet(PolkuViewSet):
         )
         consent = selectors.consent_get(user=request.user, consent_id=id)
         return self.ok(s.consent_data(consent, today()), consent)
-
-
-def _not_found_as_field(callable_: Any, field: str) -> Any:
-    try:
-        return callable_()
-    except NotFound:
-        raise ValidationFailed.single(field, "Object does not exist.") from None
 
 
 # Case notes ---------------------------------------------------------------------------------------
@@ -369,8 +361,8 @@ class VacancyViewSet(ResourceViewSet):
 
 
 def get_scoped(queryset: Any, object_id: Any, field: str) -> Any:
-    """An object named in a body: out of scope answers 400 ``does_not_exist`` on that field."""
-    return _not_found_as_field(lambda: selectors.get_scoped(queryset, object_id), field)
+    """An object named in a body by its public id (400 on that field when out of scope)."""
+    return named_object(queryset, field, uuid=object_id)
 
 
 # Outcomes -----------------------------------------------------------------------------------------
