@@ -7,8 +7,9 @@ Needs a database filled by ``bench/synthetic.py``. Picks open vacancies in the b
 municipality (the largest), ranks their candidates as that counsellor
 (``casework.matching.rank_candidates`` with the counsellor's scope: the same call the
 ``vacancies/{id}/candidates/`` endpoint makes), and prints per vacancy the number of candidates,
-the queries, and the best/median/worst time over ``--repeat`` runs, plus the plan of the main
-candidate query (EXPLAIN ANALYZE). Read-only: it writes nothing.
+the queries, and the best/median/worst time over ``--repeat`` runs of what the endpoint does for
+the first page (rank, count, page 1, explain it), plus the plan of the ranking statement of the
+slowest vacancy (EXPLAIN ANALYZE). Read-only: it writes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vacancies", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--username", default="bench.counsellor")
+    parser.add_argument("--page-size", type=int, default=50)
     options = parser.parse_args(argv)
     if options.database_url:
         os.environ["DATABASE_URL"] = options.database_url
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from casework import matching, selectors
-    from casework.models import Participant, Vacancy
+    from casework.models import Participant
     from core.validation import today
 
     user = get_user_model().objects.get(username=options.username)
@@ -46,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     seeking = Participant.objects.filter(status__in=matching.ELIGIBLE_STATUSES).count()
     print(f"participants: {total:,}, active or job seeking: {seeking:,}")
     vacancies = list(
-        Vacancy.objects.filter(municipality_id__in=municipality_ids, status="open")
-        .order_by("id")
-        .select_related("municipality")[: options.vacancies]
+        selectors.vacancy_list(user=user)  # as the endpoint reads it (licences prefetched)
+        .filter(municipality_id__in=municipality_ids, status="open")
+        .order_by("id")[: options.vacancies]
     )
     print(f"{'vacancy':>10} {'licences':>8} {'languages':>9} {'candidates':>10} {'eligible':>8} "
           f"{'queries':>7} {'best ms':>8} {'median ms':>9} {'worst ms':>8}")  # fmt: skip
@@ -59,25 +61,29 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(options.repeat):
             start = time.perf_counter()
             with CaptureQueriesContext(connection) as queries:
-                suggestions = matching.rank_candidates(vacancy, scope=scope, today=today())
+                ranking = matching.rank_candidates(vacancy, scope=scope, today=today())
+                ranking.expect(0, options.page_size)  # what the endpoint does for page 1
+                total = ranking.count()
+                page = ranking[0 : options.page_size]
             timings.append((time.perf_counter() - start) * 1000)
         medians.append(statistics.median(timings))
         print(
-            f"{vacancy.pk:>10} {vacancy.required_licences.count():>8} "
-            f"{len(vacancy.language_requirements):>9} {len(suggestions):>10} "
-            f"{sum(s.eligible for s in suggestions):>8} {len(queries):>7} {min(timings):>8.1f} "
+            f"{vacancy.pk:>10} {len(ranking.required_types):>8} "
+            f"{len(vacancy.language_requirements):>9} {total:>10} "
+            f"{sum(s.eligible for s in page):>8} {len(queries):>7} {min(timings):>8.1f} "
             f"{statistics.median(timings):>9.1f} {max(timings):>8.1f}"
         )
     if vacancies:
         print(f"median of medians: {statistics.median(medians):.1f} ms (target ≤ 200 ms)")
-        queryset, _offers, _types = matching.candidate_queryset(
-            vacancies[0], scope=selectors.participant_scope(user), today=today()
+        slowest = vacancies[medians.index(max(medians))]
+        ranking = matching.rank_candidates(
+            slowest, scope=selectors.participant_scope(user), today=today()
         )
-        sql, params = queryset.values("id").query.sql_with_params()
+        sql, params = matching.ranking_sql(ranking, offset=0, limit=options.page_size)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF, SUMMARY ON) " + sql, params)
-                print("\nplan of the candidate query (first vacancy):")
+                print(f"\nplan of the ranking statement (vacancy {slowest.pk}, the slowest):")
                 for (line,) in cursor.fetchall():
                     print("  " + line)
     return 0

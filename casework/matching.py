@@ -1,20 +1,26 @@
 """Candidate ranking for a vacancy (DESIGN.md §6): rule-based, deterministic, explainable.
 
-The database does the filtering: status, place (the vacancy's municipality or employment area),
-no open match for the vacancy, every required licence card valid on the start date unless a
-training in reach can close the gap, and every language requirement met or at most two
-sub-levels short on the latest assessment of each skill. Python then scores the few thousand
-rows that remain and explains each criterion. Protected attributes (gender, age, citizenship,
-native language) are never read."""
+The database does the work: one statement filters (status, place — the vacancy's municipality or
+employment area —, the caller's scope, no open match for the vacancy, every required licence
+card valid on the start date unless a training in reach can close the gap, every language
+requirement met or at most two sub-levels short on the latest assessment of each skill), scores,
+orders and pages the candidates, and counts them. Python only explains the page it is given.
+Protected attributes (gender, age, citizenship, native language) are never read.
+
+The score is computed in whole units of 1/``SCORE_UNIT`` point (integer arithmetic, the same on
+PostgreSQL and SQLite) and rounded half up to 0–100."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from assessments import language_levels
 from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment, Training
@@ -27,13 +33,30 @@ MAX_LANGUAGE_SHORTFALL = 2  # sub-levels
 
 # Score weights (0–100 in all).
 OCCUPATION_POINTS = {4: 40, 3: 25, 2: 10}  # shared ISCO-08 prefix length → points
-SKILL_POINTS = 15
-EXPERIENCE_POINTS = 10
+SKILL_POINTS = 15  # × level / 4
+EXPERIENCE_POINTS = 10  # × min(years, cap) / cap
 EXPERIENCE_CAP_YEARS = 10
-LANGUAGE_POINTS = 20
+LANGUAGE_POINTS = 20  # × mean over required skills of min(margin, cap) / cap
 LANGUAGE_MARGIN_CAP = 4  # sub-levels above the requirement that still add points
-WAITING_POINTS = 15
+WAITING_POINTS = 15  # × min(days, cap) / cap
 WAITING_CAP_DAYS = 730
+
+# Every partial score above is a whole number of these units (for 1–4 required skills), so the
+# database scores exactly: 4 (skill level) × 730 (waiting days) × 3 (mean over 3 skills).
+SCORE_UNIT = 4380
+_SKILL_UNITS = SKILL_POINTS * SCORE_UNIT // 4  # per skill level
+_EXPERIENCE_UNITS = EXPERIENCE_POINTS * SCORE_UNIT // (EXPERIENCE_CAP_YEARS * 10)  # per tenth
+_WAITING_UNITS = WAITING_POINTS * SCORE_UNIT // WAITING_CAP_DAYS  # per day
+_LANGUAGE_UNITS = LANGUAGE_POINTS * SCORE_UNIT // LANGUAGE_MARGIN_CAP  # per sub-level of margin
+assert _SKILL_UNITS * 4 == SKILL_POINTS * SCORE_UNIT
+assert _EXPERIENCE_UNITS * EXPERIENCE_CAP_YEARS * 10 == EXPERIENCE_POINTS * SCORE_UNIT
+assert _WAITING_UNITS * WAITING_CAP_DAYS == WAITING_POINTS * SCORE_UNIT
+assert all(_LANGUAGE_UNITS % n == 0 for n in range(1, len(language_levels.SKILLS) + 1))
+
+# The best related skill assessment packed into one sortable integer:
+# shared prefix length × 10⁶ + level × 10⁴ + tenths of a year of experience (≤ 800).
+_FIT_SHARED = 1_000_000
+_FIT_LEVEL = 10_000
 
 
 @dataclass
@@ -76,11 +99,10 @@ class Suggestion:
 
 
 def closing_trainings(
-    vacancy: Vacancy, area_ids: frozenset[int], today: datetime.date
+    vacancy: Vacancy, area_ids: frozenset[int], today: datetime.date, required: list[int]
 ) -> dict[int, TrainingOffer]:
-    """For each required licence type, the next training in reach with free seats that ends
-    before the vacancy starts (and has not started yet)."""
-    required = list(vacancy.required_licences.values_list("id", flat=True))
+    """For each of the ``required`` licence types, the next training in reach with free seats
+    that ends before the vacancy starts (and has not started yet)."""
     if not required:
         return {}
     trainings = (
@@ -117,27 +139,14 @@ def closing_trainings(
     return offers
 
 
-def _latest_level(skill: str, language: str) -> Subquery:
-    return Subquery(
-        LanguageAssessment.objects.filter(
-            participant_id=OuterRef("pk"), language=language, **{f"{skill}__isnull": False}
-        )
-        .order_by("-assessed_on", "-id")
-        .values(skill)[:1]
-    )
-
-
 def candidate_queryset(
-    vacancy: Vacancy,
-    *,
-    scope: Q,
-    today: datetime.date,
-) -> tuple[QuerySet[Participant], dict[int, TrainingOffer], list[tuple[int, str]]]:
-    """The participants worth scoring, with the facts needed to score them annotated."""
-    area_ids = municipality_ids_in_areas_of(frozenset({vacancy.municipality_id}))
-    offers = closing_trainings(vacancy, area_ids, today)
-    required_types = list(vacancy.required_licences.values_list("id", "code"))
-    queryset = (
+    vacancy: Vacancy, *, scope: Q, area_ids: frozenset[int] | None = None
+) -> QuerySet[Participant]:
+    """The participants in reach: in ``scope``, active or job seeking, living in the vacancy's
+    municipality or employment area, without an open match for the vacancy."""
+    if area_ids is None:
+        area_ids = municipality_ids_in_areas_of(frozenset({vacancy.municipality_id}))
+    return (
         Participant.objects.filter(scope)
         .filter(municipality_id__in=area_ids, status__in=ELIGIBLE_STATUSES)
         .exclude(
@@ -150,74 +159,262 @@ def candidate_queryset(
             )
         )
     )
-    annotations: dict[str, Any] = {}
-    for licence_type_id, _code in required_types:
-        has_card = Exists(
-            LicenceCard.objects.valid_on(vacancy.starts_on).filter(
-                participant_id=OuterRef("pk"), licence_type_id=licence_type_id
-            )
+
+
+class Ranking:
+    """The ranked candidates of one vacancy, computed by the database a page at a time.
+
+    Sliceable and countable, so a paginator can use it; ``expect(offset, limit)`` lets the first
+    ``count()`` fetch that page together with the total in one statement."""
+
+    def __init__(self, vacancy: Vacancy, *, scope: Q, today: datetime.date) -> None:
+        self.vacancy = vacancy
+        self.today = today
+        self.area_ids = municipality_ids_in_areas_of(frozenset({vacancy.municipality_id}))
+        # .all() uses the licences the vacancy's selector prefetched
+        self.required_types = sorted((t.id, t.code) for t in vacancy.required_licences.all())
+        self.offers = closing_trainings(
+            vacancy,
+            self.area_ids,
+            today,
+            [licence_type_id for licence_type_id, _ in self.required_types],
         )
-        annotations[f"card_{licence_type_id}"] = has_card
-        if licence_type_id not in offers:
-            queryset = queryset.filter(has_card)  # nothing can close this gap in time
-    for skill, required in vacancy.language_requirements.items():
-        latest = _latest_level(skill, vacancy.language)
-        floor = language_levels.LEVELS[
-            max(language_levels.rank(required) - MAX_LANGUAGE_SHORTFALL, 0)
-        ]
-        queryset = queryset.annotate(**{f"level_{skill}": latest}).filter(
-            **{f"level_{skill}__gte": floor}
-        )
-    queryset = queryset.annotate(**annotations)
-    return queryset, offers, required_types
+        self.candidates = candidate_queryset(vacancy, scope=scope, area_ids=self.area_ids)
+        self._total: int | None = None
+        self._window: tuple[int, int | None] | None = None
+        self._rows: list[Suggestion] | None = None
+
+    def expect(self, offset: int, limit: int) -> None:
+        """The page the caller will ask for next (a hint: any other slice still works)."""
+        self._window = (max(offset, 0), max(limit, 1))
+
+    def count(self) -> int:
+        if self._total is None:
+            offset, limit = self._window or (0, 1)
+            rows, total = self._fetch(offset, limit)
+            if total is None and offset > 0:  # past the end: count from the first row
+                total = self._fetch(0, 1)[1]
+            self._rows = rows if self._window else None
+            self._total = total or 0
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice | int) -> Any:
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        if key.step not in (None, 1) or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise ValueError("a ranking takes forward slices only")
+        offset = key.start or 0
+        limit = None if key.stop is None else key.stop - offset
+        if limit is not None and limit <= 0:
+            return []
+        if (
+            self._rows is not None
+            and self._window is not None
+            and offset == self._window[0]
+            and limit is not None
+            and limit <= self._window[1]
+        ):
+            return self._rows[:limit]  # the paginator trims the last page to the count
+        return self._fetch(offset, limit)[0]
+
+    def __iter__(self) -> Iterator[Suggestion]:
+        return iter(self[0:])
+
+    def _fetch(self, offset: int, limit: int | None) -> tuple[list[Suggestion], int | None]:
+        """One page of suggestions and the number of candidates in all (``None`` when the
+        page is empty)."""
+        sql, params = ranking_sql(self, offset=offset, limit=limit)
+        with connections[self.candidates.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = [column[0] for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        if not rows:
+            return [], None
+        return [_explain(self, row) for row in rows], rows[0]["total"]
 
 
-def _occupation_fits(
-    participant_ids: QuerySet[Any], occupation_code: str
-) -> dict[int, tuple[int, int, Decimal]]:
-    """participant → (shared prefix length, level, years) of the best related skill assessment."""
-    best: dict[int, tuple[int, int, Decimal]] = {}
-    rows = SkillAssessment.objects.filter(
-        participant_id__in=participant_ids, occupation__code__startswith=occupation_code[:2]
-    ).values_list("participant_id", "occupation_id", "level", "years_experience")
-    for participant_id, code, level, years in rows:
-        shared = 4 if code == occupation_code else 3 if code[:3] == occupation_code[:3] else 2
-        candidate = (shared, level, years)
-        if participant_id not in best or candidate > best[participant_id]:
-            best[participant_id] = candidate
-    return best
-
-
-def rank_candidates(vacancy: Vacancy, *, scope: Q, today: datetime.date) -> list[Suggestion]:
+def rank_candidates(vacancy: Vacancy, *, scope: Q, today: datetime.date) -> Ranking:
     """Every eligible or near-eligible candidate for ``vacancy`` among the participants in
     ``scope``, ordered: eligible first, then score, then the longest wait, then id."""
-    queryset, offers, required_types = candidate_queryset(vacancy, scope=scope, today=today)
-    card_fields = [f"card_{licence_type_id}" for licence_type_id, _ in required_types]
-    level_fields = [f"level_{skill}" for skill in vacancy.language_requirements]
-    rows = list(
-        queryset.values(
-            "id", "uuid", "municipality_id", "first_name", "last_name", "enrolled_on",
-            *card_fields, *level_fields,
+    return Ranking(vacancy, scope=scope, today=today)
+
+
+def _level_rank(column: str) -> str:
+    """SQL for a sub-level's rank on the scale (``NULL`` for no level)."""
+    whens = " ".join(
+        f"WHEN '{level}' THEN {position}" for position, level in enumerate(language_levels.LEVELS)
+    )
+    return f"(CASE {column} {whens} END)"
+
+
+def _days_since(column: str, vendor: str) -> str:
+    """SQL for the whole days from ``column`` to a date parameter."""
+    if vendor == "postgresql":
+        return f"(%s::date - {column})"
+    return f"CAST(julianday(%s) - julianday({column}) AS INTEGER)"
+
+
+def _compile(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, list(params)
+
+
+def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[str, list[Any]]:
+    """One statement: the candidates in reach, the facts each criterion needs (joined per
+    table, never looked up per participant), the score, the order, the page and the total."""
+    vacancy, today = ranking.vacancy, ranking.today
+    connection = connections[ranking.candidates.db]
+    quote = connection.ops.quote_name
+    area = sorted(ranking.area_ids)
+    in_area = "municipality_id IN (" + ", ".join(["%s"] * len(area)) + ")"
+    params: list[Any] = []
+
+    base_sql, base_params = _compile(ranking.candidates.values("id", "enrolled_on"))
+    ctes = [f"candidate (id, enrolled_on) AS ({base_sql})"]
+    params += base_params
+
+    requirements = [
+        (skill, language_levels.rank(required))
+        for skill, required in sorted(vacancy.language_requirements.items())
+        if skill in language_levels.SKILLS
+    ]
+    assessments = quote(LanguageAssessment._meta.db_table)
+    for skill, _required in requirements:
+        ctes.append(
+            f"level_{skill} (participant_id, level) AS ("
+            f" SELECT participant_id, level FROM ("
+            f"  SELECT participant_id, {skill} AS level, ROW_NUMBER() OVER ("
+            f"   PARTITION BY participant_id ORDER BY assessed_on DESC, id DESC) AS position"
+            f"  FROM {assessments} WHERE {in_area} AND language = %s AND {skill} IS NOT NULL"
+            f"  AND participant_id IN (SELECT id FROM candidate)"
+            f" ) latest WHERE position = 1)"
         )
-    )  # fmt: skip
-    fits = _occupation_fits(queryset.values("id"), vacancy.occupation_id) if rows else {}
-    suggestions = []
-    for row in rows:
-        suggestion = _explain(vacancy, row, required_types, offers, fits.get(row["id"]), today)
-        if suggestion is not None:
-            suggestions.append(suggestion)
-    suggestions.sort(key=Suggestion.sort_key)
-    return suggestions
+        params += [*area, vacancy.language]
+
+    occupation = vacancy.occupation_id
+    skills_table = quote(SkillAssessment._meta.db_table)
+    ctes.append(
+        "fit (participant_id, fit) AS ("
+        f" SELECT participant_id, MAX((CASE WHEN occupation_id = %s THEN 4"
+        f"  WHEN substr(occupation_id, 1, 3) = %s THEN 3 ELSE 2 END) * {_FIT_SHARED}"
+        f"  + level * {_FIT_LEVEL} + CAST(ROUND(years_experience * 10) AS INTEGER))"
+        f" FROM {skills_table} WHERE {in_area} AND occupation_id LIKE %s"
+        "  AND participant_id IN (SELECT id FROM candidate)"
+        " GROUP BY participant_id)"
+    )
+    params += [occupation, occupation[:3], *area, occupation[:2] + "%"]
+
+    # Judged: one row per candidate with what each criterion needs. A card is looked up with
+    # an uncorrelated IN (…), which the database hashes once.
+    cards_table = quote(LicenceCard._meta.db_table)
+    holders = (
+        f"SELECT participant_id FROM {cards_table} WHERE {in_area} AND licence_type_id = %s"
+        " AND issued_on <= %s AND (valid_until IS NULL OR valid_until >= %s)"
+    )
+    columns = ["c.id", "c.enrolled_on", "fit.fit"]
+    column_params: list[Any] = []
+    conditions: list[str] = []
+    condition_params: list[Any] = []
+    gap_terms: list[str] = []
+    for licence_type_id, _code in ranking.required_types:
+        holder_params = [*area, licence_type_id, vacancy.starts_on, vacancy.starts_on]
+        if licence_type_id in ranking.offers:
+            columns.append(
+                f"CASE WHEN c.id IN ({holders}) THEN 1 ELSE 0 END AS card_{licence_type_id}"
+            )
+            column_params += holder_params
+            gap_terms.append(f"(1 - card_{licence_type_id})")
+        else:  # nothing can close this gap in time
+            columns.append(f"1 AS card_{licence_type_id}")
+            conditions.append(f"c.id IN ({holders})")
+            condition_params += holder_params
+    joins = []
+    for skill, required in requirements:
+        columns += [
+            f"level_{skill}.level AS level_{skill}",
+            f"{_level_rank(f'level_{skill}.level')} AS rank_{skill}",
+        ]
+        joins.append(f"JOIN level_{skill} ON level_{skill}.participant_id = c.id")
+        conditions.append(
+            f"{_level_rank(f'level_{skill}.level')} >= {required - MAX_LANGUAGE_SHORTFALL}"
+        )
+        gap_terms.append(f"(CASE WHEN rank_{skill} < {required} THEN 1 ELSE 0 END)")
+    columns.append(f"{_days_since('c.enrolled_on', connection.vendor)} AS waited")
+    column_params.append(today)
+    ctes.append(
+        "judged AS (SELECT "
+        + ", ".join(columns)
+        + " FROM candidate c "
+        + " ".join(joins)
+        + " LEFT JOIN fit ON fit.participant_id = c.id"
+        + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        + ")"
+    )
+    params += column_params + condition_params
+
+    unit = SCORE_UNIT
+    occupation_units = (
+        f"COALESCE((CASE fit / {_FIT_SHARED} "
+        + " ".join(
+            f"WHEN {shared} THEN {points * unit}" for shared, points in OCCUPATION_POINTS.items()
+        )
+        + f" ELSE 0 END) + (fit / {_FIT_LEVEL} %% 100) * {_SKILL_UNITS}"
+        f" + {_clamp(f'fit %% {_FIT_LEVEL}', 0, EXPERIENCE_CAP_YEARS * 10)} * {_EXPERIENCE_UNITS}, 0)"
+    )
+    if requirements:
+        per_margin = _LANGUAGE_UNITS // len(requirements)
+        language_units = " + ".join(
+            f"{_clamp(f'rank_{skill} - {required}', 0, LANGUAGE_MARGIN_CAP)} * {per_margin}"
+            for skill, required in requirements
+        )
+    else:
+        language_units = str(LANGUAGE_POINTS * unit)
+    waiting_units = f"{_clamp('waited', 0, WAITING_CAP_DAYS)} * {_WAITING_UNITS}"
+    gaps = " + ".join(gap_terms) or "0"
+    ctes.append(
+        f"scored AS (SELECT judged.*, {gaps} AS gaps,"
+        f" (2 * ({occupation_units} + {language_units} + {waiting_units}) + {unit}) / {2 * unit}"
+        " AS score FROM judged)"
+    )
+    ctes.append(
+        "page AS (SELECT scored.*, COUNT(*) OVER () AS total FROM scored"
+        f" WHERE gaps <= {MAX_GAPS}"
+        " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"
+        " LIMIT %s OFFSET %s)"
+    )
+    params += [_NO_LIMIT if limit is None else limit, offset]
+    participants = quote(Participant._meta.db_table)
+    sql = (
+        "WITH " + ", ".join(ctes) + " SELECT page.*, p.uuid, p.first_name, p.last_name,"
+        f" p.municipality_id FROM page JOIN {participants} p ON p.id = page.id"
+        " ORDER BY CASE WHEN page.gaps = 0 THEN 0 ELSE 1 END, page.score DESC,"
+        " page.enrolled_on, page.id"
+    )
+    return sql, params
 
 
-def _explain(
-    vacancy: Vacancy,
-    row: dict[str, Any],
-    required_types: list[tuple[int, str]],
-    offers: dict[int, TrainingOffer],
-    fit: tuple[int, int, Decimal] | None,
-    today: datetime.date,
-) -> Suggestion | None:
+_NO_LIMIT = 2**62
+
+
+def _clamp(expression: str, low: int, high: int) -> str:
+    return (
+        f"(CASE WHEN ({expression}) < {low} THEN {low} WHEN ({expression}) > {high} THEN {high}"
+        f" ELSE ({expression}) END)"
+    )
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _explain(ranking: Ranking, row: dict[str, Any]) -> Suggestion:
+    vacancy = ranking.vacancy
     criteria: list[dict[str, Any]] = [
         {"name": "status", "met": True, "detail": "active or job seeking"},
         {
@@ -227,13 +424,13 @@ def _explain(
         },
     ]
     gaps: list[dict[str, Any]] = []
-    for licence_type_id, code in required_types:
+    for licence_type_id, code in ranking.required_types:
         if row[f"card_{licence_type_id}"]:
             criteria.append(
                 {"name": f"licence:{code}", "met": True, "detail": f"valid on {vacancy.starts_on}"}
             )
             continue
-        offer = offers.get(licence_type_id)
+        offer = ranking.offers[licence_type_id]
         criteria.append(
             {
                 "name": f"licence:{code}",
@@ -244,20 +441,16 @@ def _explain(
         gaps.append(
             {
                 "criterion": f"licence:{code}",
-                "detail": f"needs a {code} card; the next training in reach ends {offer.ends_on}"
-                if offer
-                else f"needs a {code} card",
-                "training": offer.as_dict() if offer else None,
+                "detail": f"needs a {code} card; the next training in reach ends {offer.ends_on}",
+                "training": offer.as_dict(),
             }
         )
-    margins: list[int] = []
     for skill, required in vacancy.language_requirements.items():
-        level = row.get(f"level_{skill}")
+        level = row[f"level_{skill}"]
         margin = language_levels.rank(level) - language_levels.rank(required)
         name = f"language:{vacancy.language}:{skill}"
         if margin >= 0:
             criteria.append({"name": name, "met": True, "detail": f"{level} ≥ {required}"})
-            margins.append(margin)
         else:
             criteria.append({"name": name, "met": False, "detail": f"{level} < {required}"})
             gaps.append(
@@ -267,9 +460,7 @@ def _explain(
                     "training": None,
                 }
             )
-            margins.append(margin)
-    if len(gaps) > MAX_GAPS:
-        return None
+    fit = row["fit"]
     if fit is None:
         criteria.append(
             {
@@ -279,7 +470,8 @@ def _explain(
             }
         )
     else:
-        shared, level, years = fit
+        shared, level = fit // _FIT_SHARED, fit // _FIT_LEVEL % 100
+        years = Decimal(fit % _FIT_LEVEL).scaleb(-1)
         label = {4: "same unit group", 3: "same minor group", 2: "same sub-major group"}[shared]
         criteria.append(
             {
@@ -288,44 +480,15 @@ def _explain(
                 "detail": f"{label}, level {level}, {years} years",
             }
         )
-    score = _score(fit, margins, bool(vacancy.language_requirements), row["enrolled_on"], today)
     return Suggestion(
         participant_id=row["id"],
-        participant_uuid=row["uuid"],
+        participant_uuid=uuid.UUID(str(row["uuid"])),
         municipality_id=row["municipality_id"],
         first_name=row["first_name"],
         last_name=row["last_name"],
-        enrolled_on=row["enrolled_on"],
-        score=score,
+        enrolled_on=_as_date(row["enrolled_on"]),
+        score=int(row["score"]),
         eligible=not gaps,
         criteria=criteria,
         gaps=gaps,
     )
-
-
-def _score(
-    fit: tuple[int, int, Decimal] | None,
-    margins: list[int],
-    has_language_requirements: bool,
-    enrolled_on: datetime.date,
-    today: datetime.date,
-) -> int:
-    points = 0.0
-    if fit is not None:
-        shared, level, years = fit
-        points += OCCUPATION_POINTS[shared]
-        points += SKILL_POINTS * level / 4
-        points += EXPERIENCE_POINTS * min(float(years), EXPERIENCE_CAP_YEARS) / EXPERIENCE_CAP_YEARS
-    if has_language_requirements:
-        points += (
-            LANGUAGE_POINTS
-            * sum(
-                min(max(margin, 0), LANGUAGE_MARGIN_CAP) / LANGUAGE_MARGIN_CAP for margin in margins
-            )
-            / len(margins)
-        )
-    else:
-        points += LANGUAGE_POINTS
-    waited = max((today - enrolled_on).days, 0)
-    points += WAITING_POINTS * min(waited, WAITING_CAP_DAYS) / WAITING_CAP_DAYS
-    return max(0, min(100, round(points)))

@@ -64,10 +64,14 @@ class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
     @extend_schema(responses=CandidateSuggestionSerializer(many=True))
     def get(self, request: Any, id: Any) -> Response:
         vacancy = selectors.get_scoped(selectors.vacancy_list(user=request.user), id)
-        suggestions = matching.rank_candidates(
+        ranking = matching.rank_candidates(
             vacancy, scope=selectors.participant_scope(request.user), today=today()
         )
-        page = self.paginate_queryset(suggestions)
+        size = self.paginator.get_page_size(request)
+        number = request.query_params.get(self.paginator.page_query_param, "1")
+        if size and number.isdigit() and int(number) > 0:
+            ranking.expect((int(number) - 1) * size, size)  # the page and the total in one query
+        page = self.paginate_queryset(ranking)
         self.log_read(
             request,
             "vacancies:candidates",

@@ -46,7 +46,7 @@ def require_licences(v, *codes):
 
 
 def ranked(v):
-    return matching.rank_candidates(v, scope=EVERYONE, today=TODAY)
+    return list(matching.rank_candidates(v, scope=EVERYONE, today=TODAY))
 
 
 def by_participant(suggestions):
@@ -363,3 +363,48 @@ def test_protected_attributes_never_move_the_score_or_the_order(
             gender=gender, date_of_birth=born, citizenship=citizenship, native_language=language
         )
     assert [(s.participant_id, s.score, s.eligible) for s in ranked(v)] == baseline
+
+
+def test_the_score_adds_the_documented_weights_and_rounds_half_up():
+    # unit group (40) + level 2 of 4 (7.5) + 3.5 years of 10 (3.5) + two of four sub-levels of
+    # margin (10) + 365 of 730 days waited (7.5) = 68.5 → 69 (half up, on every database)
+    v = vacancy(language_requirements={"speaking": "A2.1"}, occupation=factories.occupation("9112"))
+    person = job_seeker(enrolled_on=TODAY - datetime.timedelta(days=365))
+    speaks(person, speaking="B1.1")
+    factories.SkillAssessmentFactory(
+        participant=person, occupation=factories.occupation("9112"), level=2, years_experience=3.5
+    )
+    (suggestion,) = ranked(v)
+    assert suggestion.score == 69
+    assert {"name": "occupation", "met": True, "detail": "same unit group, level 2, 3.5 years"} in (
+        suggestion.criteria
+    )
+
+
+def test_pages_of_the_ranking_add_up_to_the_whole_ranking():
+    v = vacancy(language_requirements={})
+    for days in (5, 50, 500, 50, 7, 700, 70):
+        job_seeker(enrolled_on=TODAY - datetime.timedelta(days=days))
+    whole = [s.participant_id for s in ranked(v)]
+    assert len(whole) == 7
+
+    ranking = matching.rank_candidates(v, scope=EVERYONE, today=TODAY)
+    ranking.expect(3, 3)
+    assert ranking.count() == 7
+    assert [s.participant_id for s in ranking[3:6]] == whole[3:6]
+    assert [s.participant_id for s in ranking[6:9]] == whole[6:]
+    assert ranking[0].participant_id == whole[0]
+
+    past_the_end = matching.rank_candidates(v, scope=EVERYONE, today=TODAY)
+    past_the_end.expect(9, 3)
+    assert past_the_end.count() == 7
+    assert past_the_end[9:12] == []
+
+
+def test_a_vacancy_nobody_can_fill_has_an_empty_ranking():
+    v = require_licences(vacancy(language_requirements={}), "hygiene_passport")
+    job_seeker()  # no card, and no training in reach
+    ranking = matching.rank_candidates(v, scope=EVERYONE, today=TODAY)
+    ranking.expect(0, 50)
+    assert ranking.count() == 0
+    assert list(ranking) == []
