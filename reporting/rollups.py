@@ -1,12 +1,19 @@
-"""Precomputed dashboards (DESIGN.md §7 "Freshness"): the whole-pilot view may be served from a
-rollup at most ``MAX_AGE`` old and says when it was computed (``computed_at``).
+"""Precomputed dashboards (DESIGN.md §7 "Freshness", issue 5): what is too big to compute within
+a request comes from a rollup at most ``MAX_AGE`` old, and the answer says when it was computed
+(``computed_at``).
 
-``refresh_rollups`` recomputes every rollup that exists in this list (today only the unfiltered
-whole-pilot dashboard); ``manage.py refresh_dashboards`` calls it from a scheduler. Until the
-command has ever run, or when a rollup is older than ``MAX_AGE`` (the scheduler has stopped), the
-first reader computes it live and stores it, so the view always answers and never goes staler
-than promised. A pilot view filtered by a period is computed live: periods are open-ended, and
-precomputing them all would cost more than it saves.
+Precomputed are the unfiltered whole-pilot dashboard and the unfiltered dashboard of every
+municipality with at least ``settings.POLKU_DASHBOARD_LIVE_LIMIT`` participants (ADR 12): below
+that a live answer takes under 100 ms at national scale, above it the live computation grows with
+the municipality (two seconds for the largest, 89,000 participants). Every other dashboard is
+live, including every dashboard filtered by a period (periods are open-ended; precomputing them
+would cost more than it saves).
+
+``refresh_rollups`` recomputes every precomputed dashboard and forgets the rollups of
+municipalities that have fallen below the limit; ``manage.py refresh_dashboards`` calls it from a
+scheduler. Until the command has ever run, a dashboard is computed live. When a rollup is older
+than ``MAX_AGE`` (the scheduler has stopped), the first reader recomputes and stores it, so an
+answer is never staler than promised.
 """
 
 from __future__ import annotations
@@ -15,9 +22,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
-from reporting.dashboards import pilot_dashboard
+from casework.models import Participant
+from municipalities.models import Municipality
+from reporting.dashboards import municipality_dashboard, pilot_dashboard
 from reporting.models import DashboardRollup
 
 PILOT_KEY = "pilot"
@@ -31,6 +42,10 @@ class RefreshedRollup:
     seconds: float
 
 
+def municipality_key(municipality: Municipality) -> str:
+    return f"municipality:{municipality.code}"
+
+
 def _store(key: str, payload: dict[str, Any]) -> DashboardRollup:
     computed_at = datetime.datetime.fromisoformat(payload["computed_at"])
     rollup, _ = DashboardRollup.objects.update_or_create(
@@ -39,20 +54,52 @@ def _store(key: str, payload: dict[str, Any]) -> DashboardRollup:
     return rollup
 
 
-#: What is precomputed: rollup key → the live computation it stores.
-PRECOMPUTED = {PILOT_KEY: pilot_dashboard}
+def large_municipalities() -> list[Municipality]:
+    """The municipalities whose dashboards are precomputed: at least
+    ``POLKU_DASHBOARD_LIVE_LIMIT`` participants (one index-only count per municipality)."""
+    limit = settings.POLKU_DASHBOARD_LIVE_LIMIT
+    large = (
+        Participant.objects.values("municipality_id")
+        .annotate(participants=Count("*"))
+        .filter(participants__gte=limit)
+        .order_by()
+        .values("municipality_id")
+    )
+    return list(Municipality.objects.filter(id__in=large).order_by("code"))
+
+
+def _precomputed() -> dict[str, Any]:
+    """What is precomputed: rollup key → the live computation it stores."""
+    computations: dict[str, Any] = {PILOT_KEY: pilot_dashboard}
+    for municipality in large_municipalities():
+        computations[municipality_key(municipality)] = lambda m=municipality: (
+            municipality_dashboard(m)
+        )
+    return computations
 
 
 def refresh_rollups() -> list[RefreshedRollup]:
-    """Recompute and store every precomputed dashboard; report what was done."""
+    """Recompute and store every precomputed dashboard, forget rollups nothing needs any more,
+    and report what was done."""
+    computations = _precomputed()
+    DashboardRollup.objects.exclude(key__in=computations).delete()
     refreshed = []
-    for key, compute in PRECOMPUTED.items():
+    for key, compute in computations.items():
         started = timezone.now()
         rollup = _store(key, compute())
         refreshed.append(
             RefreshedRollup(key, rollup.computed_at, (timezone.now() - started).total_seconds())
         )
     return refreshed
+
+
+def _from_rollup(key: str, compute: Any, *, store_when_missing: bool) -> dict[str, Any]:
+    rollup = DashboardRollup.objects.filter(key=key).first()
+    if rollup is not None and rollup.computed_at >= timezone.now() - MAX_AGE:
+        return rollup.payload
+    if rollup is None and not store_when_missing:
+        return compute()
+    return _store(key, compute()).payload
 
 
 def pilot_dashboard_precomputed(
@@ -62,7 +109,22 @@ def pilot_dashboard_precomputed(
     it is missing or older than ``MAX_AGE``), live when filtered by a period."""
     if period_from or period_to:
         return pilot_dashboard(period_from=period_from, period_to=period_to)
-    rollup = DashboardRollup.objects.filter(key=PILOT_KEY).first()
-    if rollup is not None and rollup.computed_at >= timezone.now() - MAX_AGE:
-        return rollup.payload
-    return _store(PILOT_KEY, pilot_dashboard()).payload
+    return _from_rollup(PILOT_KEY, pilot_dashboard, store_when_missing=True)
+
+
+def municipality_dashboard_precomputed(
+    municipality: Municipality,
+    *,
+    period_from: datetime.date | None = None,
+    period_to: datetime.date | None = None,
+) -> dict[str, Any]:
+    """A municipality's dashboard: from its rollup when it has one and the view is unfiltered
+    (recomputed and stored if older than ``MAX_AGE``), live otherwise. The caller has checked
+    that the user may see it."""
+    if period_from or period_to:
+        return municipality_dashboard(municipality, period_from=period_from, period_to=period_to)
+    return _from_rollup(
+        municipality_key(municipality),
+        lambda: municipality_dashboard(municipality),
+        store_when_missing=False,
+    )

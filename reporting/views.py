@@ -35,9 +35,8 @@ from core.access import Capability, capabilities_of, roles_with
 from core.errors import NotFound, ValidationFailed
 from municipalities.models import Municipality
 from municipalities.selectors import municipal_scope, municipality_get, municipality_list
-from reporting.dashboards import municipality_dashboard
 from reporting.periods import Period, parse_period
-from reporting.rollups import pilot_dashboard_precomputed
+from reporting.rollups import municipality_dashboard_precomputed, pilot_dashboard_precomputed
 
 SUPPRESSED = "–"
 SUPPRESSED_LABEL = "suppressed"
@@ -134,7 +133,9 @@ def _period(request: HttpRequest) -> Period:
 
 
 def _municipality_figures(municipality: Municipality, period: Period) -> dict[str, Any]:
-    return municipality_dashboard(municipality, period_from=period.start, period_to=period.end)
+    return municipality_dashboard_precomputed(
+        municipality, period_from=period.start, period_to=period.end
+    )
 
 
 def _pilot_figures(period: Period) -> dict[str, Any]:

@@ -33,10 +33,9 @@ from municipalities.selectors import (
     municipality_ids_for,
     municipality_list,
 )
-from reporting.dashboards import municipality_dashboard
 from reporting.esf import esf_participant_report
 from reporting.periods import Period, parse_period
-from reporting.rollups import pilot_dashboard_precomputed
+from reporting.rollups import municipality_dashboard_precomputed, pilot_dashboard_precomputed
 
 DASHBOARD_ROLES = tuple(role.value for role in roles_with(Capability.DASHBOARD_READ))
 REPORT_ROLES = tuple(role.value for role in roles_with(Capability.REPORT_READ))
@@ -67,7 +66,9 @@ def _period(request: Any) -> Period:
 
 
 class MunicipalityDashboardView(PolkuViewMixin, GenericAPIView):
-    """One municipality's dashboard, computed live and suppressed (DESIGN.md §7)."""
+    """One municipality's dashboard, suppressed (DESIGN.md §7): live, except the unfiltered view
+    of a municipality with at least ``POLKU_DASHBOARD_LIVE_LIMIT`` participants, which comes from
+    a rollup at most five minutes old (``computed_at`` says when; ADR 12)."""
 
     required_capabilities = {"GET": Capability.DASHBOARD_READ}
     http_method_names = ["get", "head", "options"]
@@ -86,7 +87,9 @@ class MunicipalityDashboardView(PolkuViewMixin, GenericAPIView):
         )
         period = _period(request)
         return Response(
-            municipality_dashboard(municipality, period_from=period.start, period_to=period.end)
+            municipality_dashboard_precomputed(
+                municipality, period_from=period.start, period_to=period.end
+            )
         )
 
 

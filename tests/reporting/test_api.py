@@ -5,9 +5,11 @@ from its rollup, and the schema."""
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from core.actors import system_actor
@@ -229,6 +231,79 @@ def test_a_filtered_pilot_view_is_live(users, jamsa):
     ).json()
     assert body["funnel"]["enrolled"] == 5
     assert body["period"] == {"from": "2024-03-01", "to": "2024-03-31"}
+
+
+# Municipality rollups (ADR 12) -------------------------------------------------------------------
+
+
+def test_a_large_municipality_is_served_from_its_rollup_and_a_small_one_live(
+    users, jamsa, aanekoski, settings
+):
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 6  # Jämsä has 6 participants, Äänekoski 5
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    jamsa_path = MUNICIPALITY_DASHBOARD.format(code="182")
+    aanekoski_path = MUNICIPALITY_DASHBOARD.format(code="992")
+    first = _get(users, "manager", jamsa_path).json()
+    rollup = DashboardRollup.objects.get(key="municipality:182")
+    assert first["computed_at"] == rollup.computed_at.isoformat()
+    assert not DashboardRollup.objects.filter(key="municipality:992").exists()
+
+    participant(jamsa, status="active")
+    participant(aanekoski, status="job_seeking")
+
+    # Jämsä's new participant shows once the rollup is refreshed; Äänekoski's at once.
+    assert _get(users, "manager", jamsa_path).json() == first
+    assert _get(users, "other_manager", aanekoski_path).json()["funnel"]["enrolled"] == 6
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    refreshed = _get(users, "manager", jamsa_path).json()
+    assert refreshed["funnel"]["enrolled"] == 7
+    assert refreshed["computed_at"] > first["computed_at"]
+
+
+def test_a_stale_municipality_rollup_is_recomputed_by_its_reader(users, jamsa, settings):
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 6
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    participant(jamsa, status="active")
+    DashboardRollup.objects.filter(key="municipality:182").update(
+        computed_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    body = _get(users, "manager", MUNICIPALITY_DASHBOARD.format(code="182")).json()
+    assert body["funnel"]["enrolled"] == 7
+    rollup = DashboardRollup.objects.get(key="municipality:182")
+    assert body["computed_at"] == rollup.computed_at.isoformat()
+
+
+def test_a_filtered_municipality_view_is_live_even_with_a_rollup(users, jamsa, settings):
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 6
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    for _ in range(5):
+        participant(jamsa, enrolled_on=datetime.date(2024, 3, 20))
+    body = _get(
+        users,
+        "manager",
+        MUNICIPALITY_DASHBOARD.format(code="182"),
+        **{"from": "2024-03", "to": "2024-03"},
+    ).json()
+    assert body["funnel"]["enrolled"] == 5
+
+
+def test_refresh_forgets_the_rollup_of_a_municipality_below_the_limit(users, settings):
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 6
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    assert DashboardRollup.objects.filter(key="municipality:182").exists()
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 7
+    out = io.StringIO()
+    call_command("refresh_dashboards", stdout=out)
+    assert set(DashboardRollup.objects.values_list("key", flat=True)) == {"pilot"}
+    assert "municipality:182" not in out.getvalue()
+
+
+def test_the_rollup_of_another_municipality_is_still_not_found(users, settings):
+    settings.POLKU_DASHBOARD_LIVE_LIMIT = 5
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    assert DashboardRollup.objects.filter(key="municipality:992").exists()
+    response = _get(users, "manager", MUNICIPALITY_DASHBOARD.format(code="992"))
+    assert response.status_code == 404
 
 
 # Schema ---------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """``manage.py refresh_dashboards``: recompute the precomputed dashboards (DESIGN.md §7).
 
-Run it from a scheduler every four minutes or so: the API serves a rollup while it is at most
-five minutes old and otherwise recomputes it in the request (about 20 s at 1M participants on
-two cores). It only rewrites rollups (derived data), so running it again, or on an empty
-database, does no harm."""
+What is precomputed: the unfiltered whole-pilot dashboard and the unfiltered dashboards of the
+municipalities with at least ``POLKU_DASHBOARD_LIVE_LIMIT`` participants (``reporting.rollups``,
+ADR 12). Run it from a scheduler every four minutes or so: the API serves a rollup while it is at
+most five minutes old and otherwise recomputes it in the request. It only rewrites rollups
+(derived data), so running it again, or on an empty database, does no harm."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from reporting.rollups import refresh_rollups
 
 
 class Command(BaseCommand):
-    help = "Recompute the precomputed dashboards (the whole-pilot rollup)."
+    help = "Recompute the precomputed dashboards (the whole pilot and the largest municipalities)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         refreshed = refresh_rollups()
