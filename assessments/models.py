@@ -91,8 +91,11 @@ class LanguageAssessment(AuditedModel):
 
     class Meta:
         indexes = [
+            # Covering (PostgreSQL): the ranking and the dashboards read the latest levels
+            # per participant from the index alone (ADR 9, ADR 12).
             models.Index(
                 fields=["municipality", "participant", "language", "assessed_on"],
+                include=["id", "reading", "listening", "speaking", "writing"],
                 name="language_assessment_tenant",
             )
         ]
@@ -154,8 +157,12 @@ class SkillAssessment(AuditedModel):
 
     class Meta:
         indexes = [
+            # Occupation before participant: the ranking reads one ISCO-08 group of a
+            # municipality, from the index alone (PostgreSQL).
             models.Index(
-                fields=["municipality", "participant", "occupation"], name="skill_assessment_tenant"
+                fields=["municipality", "occupation", "participant"],
+                include=["level", "years_experience"],
+                name="skill_assessment_tenant",
             )
         ]
         constraints = [
@@ -282,8 +289,11 @@ class LicenceCard(AuditedModel):
 
     class Meta:
         indexes = [
+            # Type before participant: the ranking and the dashboards read the holders of one
+            # type in a municipality, from the index alone (PostgreSQL).
             models.Index(
-                fields=["municipality", "participant", "licence_type", "valid_until"],
+                fields=["municipality", "licence_type", "participant"],
+                include=["issued_on", "valid_until"],
                 name="licence_card_tenant",
             ),
             models.Index(fields=["participant", "licence_type"], name="licence_card_participant"),

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from casework import matching, selectors
     from casework.models import Participant
+    from core.sql import planner_settings
     from core.validation import today
 
     user = get_user_model().objects.get(username=options.username)
@@ -81,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         sql, params = matching.ranking_sql(ranking, offset=0, limit=options.page_size)
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+            with (
+                planner_settings(enable_nestloop="off", work_mem="64MB"),
+                connection.cursor() as cursor,
+            ):
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF, SUMMARY ON) " + sql, params)
                 print(f"\nplan of the ranking statement (vacancy {slowest.pk}, the slowest):")
                 for (line,) in cursor.fetchall():

@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from assessments import language_levels
 from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment, Training
 from casework.models import Match, Participant, Vacancy
+from core.sql import Dialect, planner_settings
 from municipalities.selectors import municipality_ids_in_areas_of
 
 ELIGIBLE_STATUSES = (Participant.Status.JOB_SEEKING, Participant.Status.ACTIVE)
@@ -230,13 +231,24 @@ class Ranking:
         """One page of suggestions and the number of candidates in all (``None`` when the
         page is empty)."""
         sql, params = ranking_sql(self, offset=offset, limit=limit)
-        with connections[self.candidates.db].cursor() as cursor:
+        # Row estimates of window results and CTEs are guesses; nested loops over them would
+        # probe tens of thousands of times (minutes at 1M participants): hash joins only.
+        with (
+            planner_settings(self.candidates.db, enable_nestloop="off", work_mem="64MB"),
+            connections[self.candidates.db].cursor() as cursor,
+        ):
             cursor.execute(sql, params)
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         if not rows:
             return [], None
-        return [_explain(self, row) for row in rows], rows[0]["total"]
+        people = {
+            person["id"]: person
+            for person in Participant.objects.using(self.candidates.db)
+            .filter(pk__in=[row["id"] for row in rows])
+            .values("id", "uuid", "first_name", "last_name", "municipality_id")
+        }
+        return [_explain(self, {**row, **people[row["id"]]}) for row in rows], rows[0]["total"]
 
 
 def rank_candidates(vacancy: Vacancy, *, scope: Q, today: datetime.date) -> Ranking:
@@ -253,13 +265,6 @@ def _level_rank(column: str) -> str:
     return f"(CASE {column} {whens} END)"
 
 
-def _days_since(column: str, vendor: str) -> str:
-    """SQL for the whole days from ``column`` to a date parameter."""
-    if vendor == "postgresql":
-        return f"(%s::date - {column})"
-    return f"CAST(julianday(%s) - julianday({column}) AS INTEGER)"
-
-
 def _compile(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return sql, list(params)
@@ -271,6 +276,7 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
     vacancy, today = ranking.vacancy, ranking.today
     connection = connections[ranking.candidates.db]
     quote = connection.ops.quote_name
+    dialect = Dialect(connection.vendor)
     area = sorted(ranking.area_ids)
     in_area = "municipality_id IN (" + ", ".join(["%s"] * len(area)) + ")"
     params: list[Any] = []
@@ -284,16 +290,20 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         for skill, required in sorted(vacancy.language_requirements.items())
         if skill in language_levels.SKILLS
     ]
-    assessments = quote(LanguageAssessment._meta.db_table)
-    for skill, _required in requirements:
+    # The latest level of each required skill, in one pass: the MAX of a key that orders the
+    # assessments by date, then id, and carries the level's rank in its last two digits.
+    if requirements:
+        assessments = quote(LanguageAssessment._meta.db_table)
+        latest = ", ".join(
+            f"MAX(CASE WHEN {skill} IS NOT NULL THEN"
+            f" {dialect.sort_key('assessed_on', _level_rank(skill))} END) %% 100"
+            for skill, _required in requirements
+        )
+        ranks = ", ".join(f"rank_{skill}" for skill, _required in requirements)
         ctes.append(
-            f"level_{skill} (participant_id, level) AS ("
-            f" SELECT participant_id, level FROM ("
-            f"  SELECT participant_id, {skill} AS level, ROW_NUMBER() OVER ("
-            f"   PARTITION BY participant_id ORDER BY assessed_on DESC, id DESC) AS position"
-            f"  FROM {assessments} WHERE {in_area} AND language = %s AND {skill} IS NOT NULL"
-            f"  AND participant_id IN (SELECT id FROM candidate)"
-            f" ) latest WHERE position = 1)"
+            f"levels (participant_id, {ranks}) AS (SELECT participant_id, {latest}"
+            f" FROM {assessments} WHERE {in_area} AND language = %s"
+            " AND participant_id IN (SELECT id FROM candidate) GROUP BY participant_id)"
         )
         params += [*area, vacancy.language]
 
@@ -304,11 +314,14 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         f" SELECT participant_id, MAX((CASE WHEN occupation_id = %s THEN 4"
         f"  WHEN substr(occupation_id, 1, 3) = %s THEN 3 ELSE 2 END) * {_FIT_SHARED}"
         f"  + level * {_FIT_LEVEL} + CAST(ROUND(years_experience * 10) AS INTEGER))"
-        f" FROM {skills_table} WHERE {in_area} AND occupation_id LIKE %s"
+        f" FROM {skills_table} WHERE {in_area} AND occupation_id >= %s AND occupation_id < %s"
         "  AND participant_id IN (SELECT id FROM candidate)"
         " GROUP BY participant_id)"
     )
-    params += [occupation, occupation[:3], *area, occupation[:2] + "%"]
+    # ISCO-08 codes are digits: [group, group + "Z") holds exactly the codes of the sub-major
+    # group, and a range (unlike LIKE under a non-C collation) can use the index.
+    group = occupation[:2]
+    params += [occupation, occupation[:3], *area, group, group + "Z"]
 
     # Judged: one row per candidate with what each criterion needs. A card is looked up with
     # an uncorrelated IN (…), which the database hashes once.
@@ -334,18 +347,12 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
             columns.append(f"1 AS card_{licence_type_id}")
             conditions.append(f"c.id IN ({holders})")
             condition_params += holder_params
-    joins = []
+    joins = ["JOIN levels ON levels.participant_id = c.id"] if requirements else []
     for skill, required in requirements:
-        columns += [
-            f"level_{skill}.level AS level_{skill}",
-            f"{_level_rank(f'level_{skill}.level')} AS rank_{skill}",
-        ]
-        joins.append(f"JOIN level_{skill} ON level_{skill}.participant_id = c.id")
-        conditions.append(
-            f"{_level_rank(f'level_{skill}.level')} >= {required - MAX_LANGUAGE_SHORTFALL}"
-        )
+        columns.append(f"levels.rank_{skill}")
+        conditions.append(f"levels.rank_{skill} >= {required - MAX_LANGUAGE_SHORTFALL}")
         gap_terms.append(f"(CASE WHEN rank_{skill} < {required} THEN 1 ELSE 0 END)")
-    columns.append(f"{_days_since('c.enrolled_on', connection.vendor)} AS waited")
+    columns.append(f"{dialect.days_between('%s', 'c.enrolled_on')} AS waited")
     column_params.append(today)
     ctes.append(
         "judged AS (SELECT "
@@ -389,12 +396,9 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         " LIMIT %s OFFSET %s)"
     )
     params += [_NO_LIMIT if limit is None else limit, offset]
-    participants = quote(Participant._meta.db_table)
     sql = (
-        "WITH " + ", ".join(ctes) + " SELECT page.*, p.uuid, p.first_name, p.last_name,"
-        f" p.municipality_id FROM page JOIN {participants} p ON p.id = page.id"
-        " ORDER BY CASE WHEN page.gaps = 0 THEN 0 ELSE 1 END, page.score DESC,"
-        " page.enrolled_on, page.id"
+        "WITH " + ", ".join(ctes) + " SELECT * FROM page"
+        " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"
     )
     return sql, params
 
@@ -446,7 +450,7 @@ def _explain(ranking: Ranking, row: dict[str, Any]) -> Suggestion:
             }
         )
     for skill, required in vacancy.language_requirements.items():
-        level = row[f"level_{skill}"]
+        level = language_levels.LEVELS[row[f"rank_{skill}"]]
         margin = language_levels.rank(level) - language_levels.rank(required)
         name = f"language:{vacancy.language}:{skill}"
         if margin >= 0:

@@ -8,7 +8,7 @@ of seconds at 100k participants. Here each attached table is aggregated **once**
 (``GROUP BY participant_id`` over the scope's rows, through the ``(municipality, participant, …)``
 tenant indexes) and hash-joined to the participants, so the cost is one pass over each table's
 rows of the scope. The statements are portable between PostgreSQL and SQLite except for the few
-expressions in ``_Dialect``. Every value interpolated into the SQL text is a constant of this
+expressions in ``Dialect``. Every value interpolated into the SQL text is a constant of this
 module or of the models' choices; everything else is a parameter.
 
 "Latest" and "first" rows are picked without window functions or sorting, as the MAX/MIN of an
@@ -22,65 +22,33 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from assessments.language_levels import SKILLS
 from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment
 from casework.models import Match, Outcome, Participant
+from core.sql import Dialect, planner_settings
 from reporting.periods import Period
 
-KEY_SCALE = 10**12
 EMPLOYMENT_KINDS = (Outcome.Kind.EMPLOYMENT.value, Outcome.Kind.SELF_EMPLOYMENT.value)
 CANDIDATE_STATUSES = (Participant.Status.ACTIVE.value, Participant.Status.JOB_SEEKING.value)
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 CONTRACT_TYPES = tuple(Outcome.ContractType.values)
 
 
-@dataclass(frozen=True)
-class _Dialect:
-    vendor: str
-
-    def day_number(self, column: str) -> str:
-        """Days since 1900-01-01, an integer."""
-        if self.vendor == "postgresql":
-            return f"({column} - DATE '1900-01-01')"
-        return f"CAST(julianday({column}) - julianday('1900-01-01') AS INTEGER)"
-
-    def sort_key(self, date_column: str, code: str) -> str:
-        return f"(CAST({self.day_number(date_column)} AS BIGINT) * {KEY_SCALE} + id * 100 + {code})"
-
-    def days_between(self, later: str, earlier: str) -> str:
-        if self.vendor == "postgresql":
-            return f"({later} - {earlier})"
-        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-    def month(self, column: str) -> str:
-        """``YYYY-MM`` of a date."""
-        if self.vendor == "postgresql":
-            return f"to_char({column}, 'YYYY-MM')"
-        return f"substr({column}, 1, 7)"
-
-
 @contextmanager
 def serial_plans() -> Iterator[None]:
     """Run the enclosed queries in one transaction without parallel workers or JIT
-    (PostgreSQL).
+    (``core.planner``).
 
     A municipality's dashboard reads a few thousand rows per table; on the two-core machine of
     DESIGN.md §8 a parallel ``Gather`` costs more than it saves and takes cores from concurrent
     requests (measured at 100k participants, 2,000 in the municipality: 120 ms with parallel
     workers, 47 ms without), and JIT compilation of the wide aggregate costs more than it saves
-    (largest municipality at 1M: 1.69 s with JIT, 1.44 s without). ``SET LOCAL`` ends with the
-    transaction."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
+    (largest municipality at 1M: 1.69 s with JIT, 1.44 s without)."""
+    with planner_settings():
         yield
 
 
@@ -104,7 +72,7 @@ class _Query:
 
     def __init__(self) -> None:
         self.params: list[Any] = []
-        self.dialect = _Dialect(connection.vendor)
+        self.dialect = Dialect(connection.vendor)
 
     def param(self, value: Any) -> str:
         self.params.append(value)
