@@ -129,13 +129,32 @@ class PolkuViewMixin:
                 raise PolkuAPIException(
                     409, "request_in_progress", "The first request with this key is still running."
                 ) from None
-            replay = Response(status=record.response_status)
-            replay._polku_replay_body = bytes(record.response_body or b"")  # type: ignore[attr-defined]
-            for name, value in (record.response_headers or {}).items():
-                replay[name] = value
-            replay["Idempotent-Replayed"] = "true"
-            raise _Replay(replay) from None
+            raise _Replay(self._replay(request, record)) from None
         self._idempotency_record = record
+
+    def _replay(self, request: Any, record: IdempotencyRecord) -> Response:
+        """The first answer's status with the resource as the caller may see it *now*: re-read
+        through the view's own ``retrieve`` (scoped, access-logged, consent applied). A stored
+        body would disclose what withdrawn consent or a lost right hides since, and would keep
+        personal data in the key table; so none is stored (ADR 8)."""
+        reread = self.reread(request, record.resource_id) if record.resource_id else None
+        replay = reread if reread is not None else Response(status=record.response_status)
+        replay.status_code = record.response_status
+        for name, value in (record.response_headers or {}).items():
+            if name != "ETag":  # the re-read's own ETag is the current version
+                replay[name] = value
+        replay["Idempotent-Replayed"] = "true"
+        return replay
+
+    def reread(self, request: Any, resource_id: str) -> Response | None:
+        """The resource a POST answered with, read again for a replay: by default through the
+        view's own ``retrieve`` (a create, or an action on the resource itself). A view whose
+        POST answers with another kind of resource reads it its own way."""
+        retrieve = getattr(self, "retrieve", None)
+        if retrieve is None:
+            return None
+        self.action = "retrieve"
+        return retrieve(request, id=resource_id)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _Replay):
@@ -143,28 +162,22 @@ class PolkuViewMixin:
         return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
-        replay_body = getattr(response, "_polku_replay_body", None)
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        if replay_body is not None:
-            response.content = replay_body
-            response["Content-Type"] = "application/json"
-            response._is_rendered = True
-            return response
         record = getattr(self, "_idempotency_record", None)
         if record is not None:
             self._idempotency_record = None
             if 200 <= response.status_code < 300:
-                response.render()
+                data = getattr(response, "data", None)
                 record.state = IdempotencyRecord.State.DONE
                 record.response_status = response.status_code
-                record.response_body = response.content
+                record.resource_id = (
+                    str(data["id"])[:64] if isinstance(data, dict) and data.get("id") else None
+                )
                 record.response_headers = {
-                    name: response[name]
-                    for name in ("ETag", "Location")
-                    if response.has_header(name)
+                    name: response[name] for name in ("Location",) if response.has_header(name)
                 }
                 record.save(
-                    update_fields=["state", "response_status", "response_body", "response_headers"]
+                    update_fields=["state", "response_status", "resource_id", "response_headers"]
                 )
             else:
                 record.delete()

@@ -26,7 +26,9 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST with an ``Idempotency-Key``, replayed for 24 hours."""
+    """A POST with an ``Idempotency-Key``: its body's hash and the first answer's status and
+    resource, replayed for 24 hours. The answer's body is not kept: a replay reads the resource
+    again as the caller may see it then (``api.base.PolkuViewMixin._replay``)."""
 
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "in progress"
@@ -38,7 +40,7 @@ class IdempotencyRecord(models.Model):
     body_hash = models.CharField(max_length=64)
     state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.BinaryField(null=True)
+    resource_id = models.CharField(max_length=64, null=True, blank=True)
     response_headers = models.JSONField(default=dict)
     created_at = models.DateTimeField()
 

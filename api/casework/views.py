@@ -171,6 +171,21 @@ class ParticipantViewSet(PolkuViewSet):
         )
         return self.get_paginated_response([s.consent_data(c, today()) for c in consents])
 
+    def reread(self, request: Any, resource_id: str) -> Response | None:
+        if self.action == "consents":  # a POST here answers with the new consent
+            return _consent_reread(self, request, resource_id)
+        return super().reread(request, resource_id)
+
+
+def _consent_reread(view: Any, request: Any, consent_id: str) -> Response:
+    """A consent as the caller may read it now (for an idempotent replay), access-logged like
+    the participant's consent list."""
+    consent = selectors.consent_get(user=request.user, consent_id=consent_id)
+    view.log_read(
+        request, "participants:consents", [(consent.participant_id, consent.municipality_id)]
+    )
+    return view.ok(s.consent_data(consent, today()), consent)
+
 
 class ConsentViewSet(PolkuViewSet):
     """Consent actions (reading consents goes through the participant)."""
@@ -193,6 +208,9 @@ class ConsentViewSet(PolkuViewSet):
         )
         consent = selectors.consent_get(user=request.user, consent_id=id)
         return self.ok(s.consent_data(consent, today()), consent)
+
+    def reread(self, request: Any, resource_id: str) -> Response | None:
+        return _consent_reread(self, request, resource_id)
 
 
 # Case notes ---------------------------------------------------------------------------------------

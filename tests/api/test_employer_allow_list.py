@@ -642,15 +642,6 @@ def test_a_stale_if_match_on_a_transition_answers_412_without_personal_data(worl
     assert_no_personal_data(response.json())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "LEAK: an Idempotency-Key retry of an employer's match transition replays the stored "
-        "first answer (api/base.py PolkuViewMixin._idempotency_begin), with the candidate's "
-        "first name, phone and email, after the consent was withdrawn or expired or the "
-        "counsellor withdrew the match (DESIGN.md §3: candidate null at once)"
-    ),
-)
 @pytest.mark.parametrize("afterwards", ["withdraw consent", "expire consent", "withdraw"])
 def test_a_replayed_transition_answer_shows_no_more_than_a_fresh_read(world, afterwards):
     # given the employer invited Amina to an interview with an Idempotency-Key

@@ -213,7 +213,7 @@ def test_a_duplicate_arriving_while_the_first_still_runs_answers_409(world):
     client = client_for(world.counsellor)
     first = _post(client, "/api/v1/participants/", _participant_body(), "running")
     IdempotencyRecord.objects.filter(key="running").update(
-        state=IdempotencyRecord.State.IN_PROGRESS, response_status=None, response_body=None
+        state=IdempotencyRecord.State.IN_PROGRESS, response_status=None, resource_id=None
     )
     before = snapshot()
 
@@ -231,3 +231,41 @@ def test_a_refused_role_never_records_a_key(world):
     response = _post(client_for(world.manager), "/api/v1/participants/", _participant_body(), "mgr")
     assert response.status_code == 403
     assert not IdempotencyRecord.objects.exists()
+
+
+# A replay reads the resource again: nothing personal is kept, nothing stale is disclosed -------
+
+
+def test_the_key_table_keeps_the_resource_id_and_no_personal_data(world):
+    client = client_for(world.counsellor)
+    first = _post(client, "/api/v1/participants/", _participant_body(), "no-body")
+    record = IdempotencyRecord.objects.get(key="no-body")
+    assert record.resource_id == first.json()["id"]
+    stored = " ".join(str(value) for value in IdempotencyRecord.objects.values().get().values())
+    assert "Hassan" not in stored and "Amina" not in stored
+
+
+def test_a_replay_shows_the_resource_as_it_is_now_and_is_access_logged(world):
+    from core.models import AccessEvent
+
+    client = client_for(world.counsellor)
+    first = _post(client, "/api/v1/participants/", _participant_body(), "now")
+    participant_id = first.json()["id"]
+    patched = client.patch(
+        f"/api/v1/participants/{participant_id}/",
+        {"last_name": "Hassan-Virtanen"},
+        format="json",
+        HTTP_IF_MATCH=first["ETag"],
+    )
+    assert patched.status_code == 200, patched.content
+    events_before = AccessEvent.objects.count()
+
+    retry = _post(client, "/api/v1/participants/", _participant_body(), "now")
+
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == participant_id
+    assert retry.json()["last_name"] == "Hassan-Virtanen"
+    assert retry["ETag"] == patched["ETag"]
+    assert AccessEvent.objects.count() == events_before + 1
+    assert Participant.objects.filter(last_name__startswith="Hassan").count() == 1
