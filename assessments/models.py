@@ -127,6 +127,48 @@ class LanguageAssessment(AuditedModel):
         return f"{self.language} {self.assessed_on}"
 
 
+class LatestLanguageLevels(models.Model):
+    """The latest assessed level of each skill (its rank), per participant and language: derived
+    data.
+
+    Kept by ``assessments.latest_levels.sync`` in the same transaction as every language
+    assessment write (the assessment services, and the bulk loaders after a load), so the
+    candidate ranking reads one narrow row per candidate instead of every assessment (ADR 9).
+    Recomputable at any time from ``LanguageAssessment``; it has no history of its own (the
+    assessments have it) and holds nothing that is not in them."""
+
+    participant = models.ForeignKey(
+        "casework.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(max_length=2)
+    # Ranks on the sub-level scale (0 = A1.1 … 12 = C2.2, language_levels.rank), NULL for a
+    # skill never assessed: integers compare and subtract without a lookup per row.
+    reading = models.PositiveSmallIntegerField(null=True)
+    listening = models.PositiveSmallIntegerField(null=True)
+    speaking = models.PositiveSmallIntegerField(null=True)
+    writing = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "language"], name="latest_levels_one_per_language"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "language", "participant"],
+                include=["reading", "listening", "speaking", "writing"],
+                name="latest_levels_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"latest {self.language} levels of participant {self.participant_id}"
+
+
 class SkillAssessment(AuditedModel):
     class Evidence(models.TextChoices):
         WORK_HISTORY = "work_history", "work history"

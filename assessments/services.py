@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import language_levels
+from assessments import language_levels, latest_levels
 from assessments.models import (
     Enrolment,
     LanguageAssessment,
@@ -93,7 +93,9 @@ def language_assessment_create(
     )
     _validate_language_assessment(assessment)
     with transaction.atomic():
-        return audit.create(assessment, actor=actor, reason="language assessment recorded")
+        assessment = audit.create(assessment, actor=actor, reason="language assessment recorded")
+        latest_levels.sync([assessment.participant_id])
+        return assessment
 
 
 LANGUAGE_ASSESSMENT_EDITABLE = ("language", "assessed_on", "instrument", *language_levels.SKILLS)
@@ -107,16 +109,19 @@ def language_assessment_update(
     expected_version: int | None = None,
     reason: str = "language assessment corrected",
 ) -> LanguageAssessment:
-    return audit.update(
-        LanguageAssessment,
-        assessment.pk,
-        {k: v for k, v in data.items() if k in LANGUAGE_ASSESSMENT_EDITABLE},
-        actor=actor,
-        reason=reason,
-        expected_version=expected_version,
-        validate=_validate_language_assessment,
-        select_related=("participant",),
-    )
+    with transaction.atomic():
+        assessment = audit.update(
+            LanguageAssessment,
+            assessment.pk,
+            {k: v for k, v in data.items() if k in LANGUAGE_ASSESSMENT_EDITABLE},
+            actor=actor,
+            reason=reason,
+            expected_version=expected_version,
+            validate=_validate_language_assessment,
+            select_related=("participant",),
+        )
+        latest_levels.sync([assessment.participant_id])
+        return assessment
 
 
 def _years(value: Any) -> Decimal:

@@ -123,8 +123,12 @@ def _pick_municipalities(codes: Sequence[str]) -> list[tuple[str, Any, int]]:
     if codes:
         chosen = [("given", code) for code in codes]
     else:
+        from django.conf import settings
+
+        live = [code for code, size in sizes if size < settings.POLKU_DASHBOARD_LIVE_LIMIT]
         chosen = [
             ("largest", sizes[0][0]),
+            ("largest live", live[0] if live else sizes[-1][0]),
             ("median", sizes[len(sizes) // 2][0]),
             ("smallest", sizes[-1][0]),
         ]
@@ -158,7 +162,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
 
     from casework.models import Participant
     from reporting.dashboards import municipality_dashboard, pilot_dashboard
-    from reporting.rollups import pilot_dashboard_precomputed, refresh_rollups
+    from reporting.models import DashboardRollup
+    from reporting.rollups import municipality_key, pilot_dashboard_precomputed, refresh_rollups
 
     participants = Participant.objects.count()
     if not participants:
@@ -174,6 +179,18 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "municipalities": [],
     }
     staff = _client("bench.coordinator")
+    # What the scheduler keeps fresh: the pilot and every municipality at or above the limit.
+    started = time.perf_counter()
+    refreshed = refresh_rollups()
+    results["refresh"] = {
+        "rollups": len(refreshed),
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+        "live_limit": settings.POLKU_DASHBOARD_LIVE_LIMIT,
+    }
+    print(
+        f"refresh_dashboards: {len(refreshed)} rollups in {results['refresh']['ms']} ms",
+        file=sys.stderr,
+    )
 
     for label, municipality, size in _pick_municipalities(arguments.municipality):
         selector = lambda m=municipality: municipality_dashboard(m)  # noqa: E731
@@ -185,6 +202,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "queries": len(_queries(selector)),
             "selector": _timed(selector, arguments.runs, arguments.warmup),
             "api": _timed(api, arguments.runs, arguments.warmup),
+            "api_serves": "rollup"
+            if DashboardRollup.objects.filter(key=municipality_key(municipality)).exists()
+            else "live",
         }
         results["municipalities"].append(entry)
         print(
@@ -241,7 +261,17 @@ def report(results: dict[str, Any]) -> str:
     for entry in results["municipalities"]:
         name = f"municipality {entry['code']} ({entry['label']}, {entry['participants']:,})"
         line(f"{name} selector", entry["queries"], entry["selector"], None)
-        line(f"{name} API", entry["queries"], entry["api"], TARGETS["municipality"])
+        line(
+            f"{name} API ({entry['api_serves']})",
+            entry["queries"],
+            entry["api"],
+            TARGETS["municipality"],
+        )
+    refresh = results["refresh"]
+    lines.append(
+        f"refresh_dashboards: {refresh['rollups']} rollups (pilot + municipalities with ≥ "
+        f"{refresh['live_limit']:,} participants) in {refresh['ms']:,.0f} ms"
+    )
     live = results["pilot_live"]
     line("pilot live recompute (refresh_dashboards)", live["queries"], live["selector"], None)
     rollup = results["pilot_rollup"]

@@ -222,6 +222,7 @@ def _models() -> SimpleNamespace:
     from assessments.models import (
         Enrolment,
         LanguageAssessment,
+        LatestLanguageLevels,
         LicenceCard,
         LicenceType,
         SkillAssessment,
@@ -250,6 +251,7 @@ def _models() -> SimpleNamespace:
         Training=Training,
         Participant=Participant,
         LanguageAssessment=LanguageAssessment,
+        LatestLanguageLevels=LatestLanguageLevels,
         SkillAssessment=SkillAssessment,
         Consent=Consent,
         CaseNote=CaseNote,
@@ -568,6 +570,7 @@ class Generator:
             self.trainings()
             self.people()
             self.language_assessments()
+            self.latest_language_levels()
             self.skill_assessments()
             self.consents()
             self.case_notes()
@@ -1031,6 +1034,19 @@ class Generator:
         return path
 
     # Assessments, consents, notes -----------------------------------------------------------------
+
+    def latest_language_levels(self) -> None:
+        """The derived latest levels (``assessments.latest_levels``), as the services keep them."""
+        from assessments import latest_levels
+
+        started = time.monotonic()
+        latest_levels.sync()
+        rows = self.m.LatestLanguageLevels.objects.count()
+        elapsed = time.monotonic() - started
+        self.timings["latest language levels"] = {"rows": rows, "history": 0, "seconds": elapsed}
+        self.out.write(
+            f"{'latest language levels':<22} {elapsed:8.1f} s  {rows:,} rows (derived)\n"
+        )
 
     def language_assessments(self) -> None:
         rng = self.rng("language assessments")

@@ -23,7 +23,13 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from assessments import language_levels
-from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment, Training
+from assessments.models import (
+    Enrolment,
+    LatestLanguageLevels,
+    LicenceCard,
+    SkillAssessment,
+    Training,
+)
 from casework.models import Match, Participant, Vacancy
 from core.sql import Dialect, planner_settings
 from municipalities.selectors import municipality_ids_in_areas_of
@@ -257,14 +263,6 @@ def rank_candidates(vacancy: Vacancy, *, scope: Q, today: datetime.date) -> Rank
     return Ranking(vacancy, scope=scope, today=today)
 
 
-def _level_rank(column: str) -> str:
-    """SQL for a sub-level's rank on the scale (``NULL`` for no level)."""
-    whens = " ".join(
-        f"WHEN '{level}' THEN {position}" for position, level in enumerate(language_levels.LEVELS)
-    )
-    return f"(CASE {column} {whens} END)"
-
-
 def _compile(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return sql, list(params)
@@ -290,20 +288,14 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         for skill, required in sorted(vacancy.language_requirements.items())
         if skill in language_levels.SKILLS
     ]
-    # The latest level of each required skill, in one pass: the MAX of a key that orders the
-    # assessments by date, then id, and carries the level's rank in its last two digits.
+    # The latest level of each required skill: one narrow derived row per candidate and language
+    # (assessments.LatestLanguageLevels, kept by the assessment services).
     if requirements:
-        assessments = quote(LanguageAssessment._meta.db_table)
-        latest = ", ".join(
-            f"MAX(CASE WHEN {skill} IS NOT NULL THEN"
-            f" {dialect.sort_key('assessed_on', _level_rank(skill))} END) %% 100"
-            for skill, _required in requirements
-        )
-        ranks = ", ".join(f"rank_{skill}" for skill, _required in requirements)
+        latest = quote(LatestLanguageLevels._meta.db_table)
+        ranks = ", ".join(f"{skill} AS rank_{skill}" for skill, _required in requirements)
         ctes.append(
-            f"levels (participant_id, {ranks}) AS (SELECT participant_id, {latest}"
-            f" FROM {assessments} WHERE {in_area} AND language = %s"
-            " AND participant_id IN (SELECT id FROM candidate) GROUP BY participant_id)"
+            f"levels AS (SELECT participant_id, {ranks} FROM {latest}"
+            f" WHERE {in_area} AND language = %s)"
         )
         params += [*area, vacancy.language]
 
@@ -315,7 +307,6 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         f"  WHEN substr(occupation_id, 1, 3) = %s THEN 3 ELSE 2 END) * {_FIT_SHARED}"
         f"  + level * {_FIT_LEVEL} + CAST(ROUND(years_experience * 10) AS INTEGER))"
         f" FROM {skills_table} WHERE {in_area} AND occupation_id >= %s AND occupation_id < %s"
-        "  AND participant_id IN (SELECT id FROM candidate)"
         " GROUP BY participant_id)"
     )
     # ISCO-08 codes are digits: [group, group + "Z") holds exactly the codes of the sub-major

@@ -59,7 +59,7 @@ class Dialect:
 
 
 #: No parallel workers, no JIT: what every analytical statement here runs with.
-SERIAL = {"max_parallel_workers_per_gather": "0", "jit": "off"}
+SERIAL = {"max_parallel_workers_per_gather": "0", "jit": "off", "random_page_cost": "1.1"}
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from assessments import latest_levels
 from assessments.models import (
     Enrolment,
     LanguageAssessment,
@@ -154,6 +155,13 @@ class CaseNoteFactory(AuditedFactory):
 class LanguageAssessmentFactory(AuditedFactory):
     class Meta:
         model = LanguageAssessment
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Like the service: the derived latest levels follow in the same transaction."""
+        assessment = super()._create(model_class, *args, **kwargs)
+        latest_levels.sync([assessment.participant_id])
+        return assessment
 
     participant = factory.SubFactory(ParticipantFactory)
     municipality = factory.SelfAttribute("participant.municipality")

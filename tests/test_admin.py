@@ -151,7 +151,8 @@ def test_every_admin_page_answers_for_the_superuser(
 def _own_models() -> list[Any]:
     """The domain and API apps' models, without simple-history's tables and guardian's
     permission tables (those belong to the audit and to the role-grant service). ``reporting``
-    holds only derived aggregates (rollups) and is left out."""
+    holds only derived aggregates (rollups) and is left out, as is the derived
+    ``LatestLanguageLevels`` (the admin shows the language assessments it comes from)."""
     own_apps = {"core", "municipalities", "assessments", "casework", "api"}
     return [
         model
@@ -159,6 +160,7 @@ def _own_models() -> list[Any]:
         if model._meta.app_label in own_apps
         and not model._meta.model_name.startswith("historical")
         and not model._meta.model_name.endswith("objectpermission")
+        and model._meta.label != "assessments.LatestLanguageLevels"
     ]
 
 

@@ -35,6 +35,8 @@ DOMAIN_APPS = ("core", "municipalities", "assessments", "casework")
 NOT_AUDITED = {
     # ISCO-08 reference data: loaded once by a data migration, never written afterwards.
     "assessments.Occupation",
+    # Derived from the (audited) language assessments in the same transaction; recomputable.
+    "assessments.LatestLanguageLevels",
     # The read-access log is itself the audit record: append-only, written by core.access_log.
     "core.AccessEvent",
     "core.AccessEventSubject",
