@@ -13,8 +13,10 @@ module or of the models' choices; everything else is a parameter.
 
 "Latest" and "first" rows are picked without window functions or sorting, as the MAX/MIN of an
 integer key: ``days since 1900-01-01 × 10¹² + row id × 100 + code``. It orders by date, then by
-id (of two rows on one day the later one wins), and carries a small code (the CEFR level 1–6, the
-contract type 1–4) in its last two digits, read back with ``% 100``. Ids stay below 10¹⁰.
+id (of two rows on one day the later one wins), and carries a small code (the contract type 1–4)
+in its last two digits, read back with ``% 100``. Ids stay below 10¹⁰. The latest language
+levels come ready-made from the derived ``LatestLanguageLevels`` (kept the same way by the
+assessment services).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from typing import Any
 
 from django.db import connection
 
-from assessments.language_levels import SKILLS
-from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment
+from assessments.language_levels import LEVELS, SKILLS, cefr
+from assessments.models import Enrolment, LatestLanguageLevels, LicenceCard, SkillAssessment
 from casework.models import Match, Outcome, Participant
 from core.sql import Dialect, planner_settings
 from reporting.periods import Period
@@ -52,11 +54,10 @@ def serial_plans() -> Iterator[None]:
         yield
 
 
-def _code_of(column: str, values: tuple[str, ...], prefix_length: int | None = None) -> str:
+def _code_of(column: str, values: tuple[str, ...]) -> str:
     """``CASE`` mapping ``values`` to 1, 2, … (0 for anything else, e.g. an empty string)."""
-    expression = f"substr({column}, 1, {prefix_length})" if prefix_length else column
     branches = " ".join(f"WHEN '{value}' THEN {index}" for index, value in enumerate(values, 1))
-    return f"CASE {expression} {branches} ELSE 0 END"
+    return f"CASE {column} {branches} ELSE 0 END"
 
 
 def _table(model: Any) -> str:
@@ -148,21 +149,21 @@ def participant_counts(municipality_id: int | None, period: Period) -> dict[str,
             columns.append((f"{skill}_{level}", f"COUNT(CASE WHEN la.{skill} = {code} THEN 1 END)"))
         columns.append((f"{skill}_not_assessed", f"COUNT(CASE WHEN la.{skill} IS NULL THEN 1 END)"))
 
-    latest_levels = ",\n".join(
-        f"MAX(CASE WHEN {skill} IS NOT NULL THEN "
-        f"{query.dialect.sort_key('assessed_on', _code_of(skill, CEFR_LEVELS, 2))} END) %% 100 "
-        f"AS {skill}"
-        for skill in SKILLS
+    # The latest level of each skill comes from the derived LatestLanguageLevels (ranks 0–12,
+    # kept by the assessment services): two sub-level ranks to a CEFR level, coded 1–6.
+    to_cefr = " ".join(
+        f"WHEN {rank} THEN {CEFR_LEVELS.index(cefr(level)) + 1}"
+        for rank, level in enumerate(LEVELS)
     )
+    cefr_codes = ", ".join(f"(CASE {skill} {to_cefr} END) AS {skill}" for skill in SKILLS)
     # Placeholders are numbered by position: build the statement strictly left to right.
     sql = f"""
         SELECT {", ".join(f"{expression} AS {name}" for name, expression in columns)}
         FROM {_table(Participant)} p
         LEFT JOIN (
-            SELECT participant_id, {latest_levels}
-            FROM {_table(LanguageAssessment)}
+            SELECT participant_id, {cefr_codes}
+            FROM {_table(LatestLanguageLevels)}
             WHERE {query.tenant(municipality_id)} AND language = 'fi'
-            GROUP BY participant_id
         ) la ON la.participant_id = p.id
         LEFT JOIN (
             SELECT DISTINCT participant_id FROM {_table(SkillAssessment)}

@@ -154,7 +154,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 POLKU_IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Municipalities with at least this many participants have their unfiltered dashboard
 # precomputed by `manage.py refresh_dashboards` (reporting.rollups, ADR 12); smaller ones are live.
-POLKU_DASHBOARD_LIVE_LIMIT = int(os.environ.get("POLKU_DASHBOARD_LIVE_LIMIT", "3000"))
+POLKU_DASHBOARD_LIVE_LIMIT = int(os.environ.get("POLKU_DASHBOARD_LIVE_LIMIT", "1500"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
