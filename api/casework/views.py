@@ -67,7 +67,12 @@ class ParticipantViewSet(PolkuViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if not request.query_params.get("ordering"):
             queryset = queryset.order_by("last_name", "first_name", "id")
-        rows = self.paginate_queryset(queryset.values(*s.PARTICIPANT_VALUES))
+        rows = self.paginator.paginate_queryset(
+            queryset.values(*s.PARTICIPANT_VALUES),
+            request,
+            view=self,
+            count_from=queryset.select_related(None).order_by(),  # no joins to count
+        )
         self.log_read(request, "participants:list", [(r["id"], r["municipality_id"]) for r in rows])
         return self.get_paginated_response([s.participant_row(row) for row in rows])
 

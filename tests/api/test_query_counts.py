@@ -369,3 +369,14 @@ def test_a_detail_read_runs_at_most_ten_queries(jamsa_counsellor, employer, name
     assert response.status_code == 200, response.content
     print(f"\nQUERIES detail {name}: {len(queries)}")
     assert len(queries) <= DETAIL_LIMIT, [q["sql"] for q in queries]
+
+
+def test_the_participant_list_counts_without_joins(jamsa_counsellor):
+    factories.ParticipantFactory.create_batch(3)
+    client = bearer_client(jamsa_counsellor)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/participants/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert "JOIN" not in count.upper(), count
