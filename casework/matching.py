@@ -441,6 +441,8 @@ def _explain(ranking: Ranking, row: dict[str, Any]) -> Suggestion:
             }
         )
     for skill, required in vacancy.language_requirements.items():
+        if skill not in language_levels.SKILLS:
+            continue  # the vacancy services accept only the four skills
         level = language_levels.LEVELS[row[f"rank_{skill}"]]
         margin = language_levels.rank(level) - language_levels.rank(required)
         name = f"language:{vacancy.language}:{skill}"
