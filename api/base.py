@@ -18,8 +18,9 @@ from rest_framework.response import Response
 from api.errors import PolkuAPIException
 from api.models import IdempotencyRecord
 from api.parsers import contains_nul
+from api.permissions import AUTHENTICATED, PUBLIC, required_capability
 from api.roles import roles_of
-from core.access import Role
+from core.access import Role, capabilities_of
 from core.access_log import record_access
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -39,6 +40,9 @@ class PolkuViewMixin:
     #: Data routes answer JSON only; the browsable API is for people poking around.
     required_capabilities: dict[str, Any] = {}
     action_capabilities: dict[str, Any] = {}
+    #: Whether a POST honours ``Idempotency-Key`` (DESIGN.md §5). The token endpoint opts out:
+    #: it answers with a secret, which a replay would have to keep.
+    idempotent = True
 
     # Check order -------------------------------------------------------------------------------
 
@@ -53,7 +57,12 @@ class PolkuViewMixin:
         for key, values in request.query_params.lists():
             if contains_nul(key) or any(contains_nul(value) for value in values):
                 raise exceptions.ValidationError({key: ["NUL characters are not allowed."]})
-        if request.method == "POST" and request.headers.get("Idempotency-Key"):
+        if (
+            request.method == "POST"
+            and request.headers.get("Idempotency-Key")
+            and self.idempotent
+            and request.user.is_authenticated
+        ):
             self._idempotency_begin(request)
 
     def request_body(self, request: Any) -> dict[str, Any]:
@@ -154,6 +163,13 @@ class PolkuViewMixin:
         if retrieve is None:
             return None
         self.action = "retrieve"
+        # The POST's capability was checked; a read needs the read's (today every role that
+        # may write a resource may read it, so this only guards against a future role).
+        capability = required_capability(self, "GET")
+        if capability not in (PUBLIC, AUTHENTICATED) and (
+            capability is None or capability not in capabilities_of(roles_of(request.user))
+        ):
+            raise exceptions.PermissionDenied()
         return retrieve(request, id=resource_id)
 
     def handle_exception(self, exc: Exception) -> Response:

@@ -32,8 +32,20 @@ def sync(participant_ids: Iterable[int] | None = None, *, using: str = "default"
         ids = sorted(set(participant_ids))
         if not ids:
             return
-        where = "WHERE participant_id IN (" + ", ".join(["%s"] * len(ids)) + ")"
-        params = ids
+        marks = ", ".join(["%s"] * len(ids))
+        where, params = f"WHERE participant_id IN ({marks})", ids
+        if connection.features.has_select_for_update:
+            # Two writers of one participant's assessments must not both delete-then-insert its
+            # rows: the second waits here until the first commits (SQLite serialises writers).
+            # The participant table comes through the foreign key: assessments never import
+            # casework.
+            participant = LanguageAssessment._meta.get_field("participant").related_model
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id FROM {quote(participant._meta.db_table)} WHERE id IN ({marks})"
+                    " ORDER BY id FOR UPDATE",
+                    ids,
+                )
     latest = ", ".join(
         f"MAX(CASE WHEN {skill} IS NOT NULL THEN"
         f" {dialect.sort_key('assessed_on', f'(CASE {skill} {_RANK_OF} END)')} END) %% 100"

@@ -236,6 +236,8 @@ class Ranking:
     def _fetch(self, offset: int, limit: int | None) -> tuple[list[Suggestion], int | None]:
         """One page of suggestions and the number of candidates in all (``None`` when the
         page is empty)."""
+        if offset >= _NO_LIMIT:
+            return [], None  # no ranking is that long (and the database takes bigints only)
         sql, params = ranking_sql(self, offset=offset, limit=limit)
         # Row estimates of window results and CTEs are guesses; nested loops over them would
         # probe tens of thousands of times (minutes at 1M participants): hash joins only.
@@ -386,7 +388,7 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
         " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"
         " LIMIT %s OFFSET %s)"
     )
-    params += [_NO_LIMIT if limit is None else limit, offset]
+    params += [_NO_LIMIT if limit is None else min(limit, _NO_LIMIT), offset]
     sql = (
         "WITH " + ", ".join(ctes) + " SELECT * FROM page"
         " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"

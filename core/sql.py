@@ -8,8 +8,9 @@ rows of one municipality on a two-core database that also serves requests. There
 ``Gather`` takes cores from concurrent requests and costs more than it saves, JIT compilation
 costs more than a whole query, and a statement whose row estimates the planner cannot make
 (window results, CTEs) may pick nested loops over tens of thousands of rows. ``planner_settings``
-runs the enclosed queries in one transaction with ``SET LOCAL`` settings, which end with it. On
-other databases it does nothing.
+runs the enclosed queries in one transaction with ``SET LOCAL`` settings, which end with it (inside
+an outer transaction it puts the previous values back when the block ends). On other databases it
+does nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, transaction
 
@@ -68,11 +70,25 @@ def planner_settings(using: str = "default", **settings: str) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    values = {**SERIAL, **settings}
+    nested = connection.in_atomic_block
     with transaction.atomic(using=using):
-        values = {**SERIAL, **settings}
-        with connection.cursor() as cursor:  # one statement for them all
-            cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(values)),
-                [part for item in values.items() for part in item],
-            )
+        with connection.cursor() as cursor:
+            previous = _set_local(cursor, values)
         yield
+        if nested:  # SET LOCAL would outlive this block: put the previous values back
+            with connection.cursor() as cursor:  # (after an error, the savepoint's rollback does)
+                _set_local(cursor, previous)
+
+
+def _set_local(cursor: Any, values: dict[str, str]) -> dict[str, str]:
+    """Set them all in one statement; the values they had (read first: PostgreSQL evaluates a
+    select list in order)."""
+    cursor.execute(
+        "SELECT "
+        + ", ".join(["current_setting(%s)"] * len(values))
+        + ", "
+        + ", ".join(["set_config(%s, %s, true)"] * len(values)),
+        [*values, *(part for item in values.items() for part in item)],
+    )
+    return dict(zip(values, cursor.fetchone()[: len(values)], strict=True))

@@ -38,6 +38,7 @@ TokenSerializer = inline_serializer(
 
 class TokenView(PolkuViewMixin, APIView):
     required_capabilities = {"POST": PUBLIC, "DELETE": AUTHENTICATED}
+    idempotent = False  # a retry issues another token; none is ever stored to replay
     http_method_names = ["post", "delete", "options"]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"

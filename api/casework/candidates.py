@@ -53,6 +53,10 @@ def suggestion_data(suggestion: matching.Suggestion) -> dict[str, Any]:
     }
 
 
+#: Beyond this page number the paginator counts first and answers 404 itself.
+MAX_PAGE = 1_000_000
+
+
 class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
     """Eligible candidates first, then near-eligible ones with their gaps (DESIGN.md §6).
     Only participants the caller may read are suggested; suggestions are never stored."""
@@ -69,7 +73,7 @@ class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
         )
         size = self.paginator.get_page_size(request)
         number = request.query_params.get(self.paginator.page_query_param, "1")
-        if size and number.isdigit() and int(number) > 0:
+        if size and number.isascii() and number.isdecimal() and 0 < int(number) <= MAX_PAGE:
             ranking.expect((int(number) - 1) * size, size)  # the page and the total in one query
         page = self.paginate_queryset(ranking)
         self.log_read(

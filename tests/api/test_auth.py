@@ -197,3 +197,23 @@ def test_the_lockout_ends_after_15_minutes(user):
     assert _login(client, user.username, PASSWORD).status_code == 429
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
         assert _login(client, user.username, PASSWORD).status_code == 201
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "with a bearer token"])
+def test_an_idempotency_key_on_the_token_endpoint_issues_a_fresh_token_and_stores_nothing(
+    user, signed_in
+):
+    from api.models import IdempotencyRecord
+
+    client = client_for()
+    if signed_in:
+        client = _bearer(_login(client_for(), user.username, PASSWORD).json()["token"])
+    body = {"username": user.username, "password": PASSWORD}
+
+    first = client.post(TOKEN_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="login-1")
+    retry = client.post(TOKEN_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="login-1")
+
+    assert first.status_code == retry.status_code == 201, (first.content, retry.content)
+    assert first.json()["token"] != retry.json()["token"]
+    assert not retry.has_header("Idempotent-Replayed")
+    assert not IdempotencyRecord.objects.exists()

@@ -79,3 +79,13 @@ def test_suggestions_are_the_rankings_own(world):
         "met": True,
         "detail": "active or job seeking",
     }
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "٣", "99999999999999999999", "9223372036854775807"])
+def test_odd_page_numbers_answer_404_in_the_envelope(world, page):
+    counsellor, vacancy, _people = world
+    client = bearer_client(counsellor)
+    client.raise_request_exception = False
+    response = client.get(f"/api/v1/vacancies/{vacancy.uuid}/candidates/", {"page": page})
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "not_found"

@@ -5,11 +5,12 @@ the same ETag exactly one wins; transitions take If-Match without requiring it."
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from casework.models import CaseNote, Participant
 from tests import factories
 from tests.api.conftest import client_for, snapshot
+from tests.races import real_race
 
 
 def _participant_url(participant):
@@ -204,19 +205,6 @@ def _race(requests):
     for thread in threads:
         thread.join(timeout=60)
     return results
-
-
-#: Reference data (municipalities, licence types, ISCO-08) comes from migrations: a transactional
-#: test restores it after its flush (serialized_rollback), which costs a serialisation of the test
-#: database; only ask for it where the test runs.
-real_race = (
-    pytest.mark.django_db(transaction=True, serialized_rollback=True)
-    if connection.vendor == "postgresql"
-    else pytest.mark.skip(
-        reason="a real race needs concurrent writers; SQLite serialises whole transactions "
-        "(run with DATABASE_URL=postgres://…)"
-    )
-)
 
 
 @real_race

@@ -3,8 +3,11 @@ latest assessed level of each skill, per participant and language, whatever the 
 writes, the back-dating, the gaps and the corrections."""
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +16,7 @@ from assessments.models import LanguageAssessment, LatestLanguageLevels
 from assessments.services import language_assessment_create, language_assessment_update
 from core.actors import system_actor
 from tests import factories
+from tests.races import race, real_race
 
 TODAY = datetime.date.today()
 LEVEL = st.one_of(st.none(), st.sampled_from(language_levels.LEVELS))
@@ -110,3 +114,41 @@ def test_a_full_rebuild_gives_the_same_rows():
 
     assert derived(people) == before == oracle(people)
     assert len(before) == 2
+
+
+# Two counsellors recording assessments of one participant at the same moment ------------------
+
+
+@real_race
+@pytest.mark.parametrize("earlier", [False, True], ids=["first levels", "levels already kept"])
+def test_two_assessments_recorded_at_once_both_count(earlier):
+    # given a participant, with or without derived levels already
+    person = factories.ParticipantFactory(status="active")
+    if earlier:
+        factories.LanguageAssessmentFactory(participant=person, reading="A1.1", writing=None)
+    first_written = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            language_assessment_create(
+                actor=system_actor(), participant=person, language="fi",
+                assessed_on=TODAY, instrument="course_test", reading="B1.1",
+            )  # fmt: skip
+            first_written.set()
+            time.sleep(0.5)  # the second writer arrives while this one has not committed
+
+    def second():
+        first_written.wait(timeout=10)
+        language_assessment_create(
+            actor=system_actor(), participant=person, language="fi",
+            assessed_on=TODAY, instrument="course_test", speaking="A2.1",
+        )  # fmt: skip
+
+    # when both write at once
+    errors = race(first, second)
+
+    # then neither failed and the derived levels hold both
+    assert errors == []
+    assert derived([person]) == oracle([person])
+    assert derived([person])[(person.pk, "fi")]["speaking"] == language_levels.rank("A2.1")
+    assert derived([person])[(person.pk, "fi")]["reading"] == language_levels.rank("B1.1")

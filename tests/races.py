@@ -1,0 +1,43 @@
+"""Real races for the tests: concurrent writers on their own connections. SQLite serialises
+whole transactions, so a race is only meaningful on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+#: Reference data (municipalities, licence types, ISCO-08) comes from migrations: a transactional
+#: test restores it after its flush (serialized_rollback), which costs a serialisation of the test
+#: database; only ask for it where the test runs.
+real_race = (
+    pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    if connection.vendor == "postgresql"
+    else pytest.mark.skip(
+        reason="a real race needs concurrent writers; SQLite serialises whole transactions "
+        "(run with DATABASE_URL=postgres://…)"
+    )
+)
+
+
+def race(*functions: Callable[[], Any]) -> list[str]:
+    """Run each function in its own thread and connection; the failures, as ``repr``s."""
+    errors: list[str] = []
+
+    def run(function: Callable[[], Any]) -> None:
+        try:
+            function()
+        except Exception as error:  # noqa: BLE001 - the caller asserts on every failure
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
