@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
-from reporting import views
+from reporting import dashboard_tables
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -130,7 +130,8 @@ def test_manager_sees_the_api_figures_as_charts_and_csv_on_a_laptop_and_a_phone(
     assert page.locator("#suppression-note").is_visible()
     assert page.locator("svg.chart").count() >= 9
     assert bar_labels(page, "funnel") == [
-        expected_label(label, answer["funnel"][step]) for step, label in views.FUNNEL_STEPS
+        expected_label(label, answer["funnel"][step])
+        for step, label in dashboard_tables.FUNNEL_STEPS
     ]
     assert bar_labels(page, "participants-by-status") == [
         expected_label(status.replace("_", " ").capitalize(), value)
@@ -139,7 +140,7 @@ def test_manager_sees_the_api_figures_as_charts_and_csv_on_a_laptop_and_a_phone(
     funnel_texts = page.locator('svg[data-chart="funnel"] text.value').all_text_contents()
     assert funnel_texts == [
         "–" if answer["funnel"][step] is None else str(answer["funnel"][step])
-        for step, _label in views.FUNNEL_STEPS
+        for step, _label in dashboard_tables.FUNNEL_STEPS
     ]
     assert page.locator('table[data-table="funnel"] tbody td').all_inner_texts() == funnel_texts
     page.screenshot(path=str(screenshot_dir / "dashboard-laptop.png"))
@@ -148,7 +149,10 @@ def test_manager_sees_the_api_figures_as_charts_and_csv_on_a_laptop_and_a_phone(
     assert filename == "polku-182-funnel.csv"
     assert rows == [
         ["step", "count"],
-        *([step, csv_value(answer["funnel"][step])] for step, _label in views.FUNNEL_STEPS),
+        *(
+            [step, csv_value(answer["funnel"][step])]
+            for step, _label in dashboard_tables.FUNNEL_STEPS
+        ),
     ]
     _filename, rows = download_csv(page, "/dashboard/182/language-levels.csv")
     levels = answer["language_levels"]
@@ -199,5 +203,6 @@ def test_coordinator_reaches_the_whole_pilot_from_the_index(page, live_server, p
     client.force_authenticate(populated["coordinator"])
     answer = client.get("/api/v1/dashboard/").json()
     assert bar_labels(page, "funnel") == [
-        expected_label(label, answer["funnel"][step]) for step, label in views.FUNNEL_STEPS
+        expected_label(label, answer["funnel"][step])
+        for step, label in dashboard_tables.FUNNEL_STEPS
     ]

@@ -10,7 +10,7 @@ import pytest
 from core.actors import system_actor
 from municipalities import services as municipality_services
 from municipalities.models import Municipality
-from reporting import views
+from reporting import dashboard_tables, tables, views
 from reporting.dashboards import municipality_dashboard
 from tests import factories
 
@@ -309,8 +309,8 @@ FIGURES = {
 }
 
 
-def _table(slug: str) -> views.Table:
-    tables = views.dashboard_tables(FIGURES, {"hygiene_passport": "Hygiene passport"})
+def _table(slug: str) -> tables.Table:
+    tables = dashboard_tables.dashboard_tables(FIGURES, {"hygiene_passport": "Hygiene passport"})
     return next(table for table in tables if table.slug == slug)
 
 
@@ -318,7 +318,7 @@ def test_suppressed_cells_are_marked_on_the_page_and_empty_in_csv():
     funnel = _table("funnel")
 
     assert [cell.text for row in funnel.rows for cell in row.cells] == ["40", "31", "12", "–", "–"]
-    assert views.table_csv(funnel).splitlines() == [
+    assert tables.table_csv(funnel).splitlines() == [
         "step,count",
         "enrolled,40",
         "assessed,31",
@@ -338,7 +338,7 @@ def test_suppressed_cells_are_marked_on_the_page_and_empty_in_csv():
 def test_language_levels_are_one_column_per_skill():
     table = _table("language-levels")
 
-    assert views.table_csv(table).splitlines() == [
+    assert tables.table_csv(table).splitlines() == [
         "level,reading,speaking",
         "A1,10,12",
         "A2,,6",
@@ -353,7 +353,7 @@ def test_language_levels_are_one_column_per_skill():
 def test_pass_rates_keep_the_raw_rate_in_csv_and_show_a_percentage():
     table = _table("training-pass-rates")
 
-    assert views.table_csv(table).splitlines() == [
+    assert tables.table_csv(table).splitlines() == [
         "licence_type,finished,passed,rate",
         "hygiene_passport,10,8,0.8",
         "forklift,0,0,",
@@ -379,4 +379,4 @@ def test_monthly_trend_breaks_its_line_at_a_suppressed_month():
         "Oct 2026, Enrolled: suppressed",
         "Oct 2026, Exited: suppressed",
     ]
-    assert views.table_csv(table).splitlines()[2] == "2026-10,,5,"
+    assert tables.table_csv(table).splitlines()[2] == "2026-10,,5,"
