@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from api.errors import PolkuAPIException
 from api.models import IdempotencyRecord
 from api.parsers import contains_nul
-from api.permissions import AUTHENTICATED, PUBLIC, required_capability
+from api.permissions import allows, required_capability
 from api.roles import roles_of
-from core.access import Role, capabilities_of
+from core.access import Role
 from core.access_log import record_access
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -165,10 +165,7 @@ class PolkuViewMixin:
         self.action = "retrieve"
         # The POST's capability was checked; a read needs the read's (today every role that
         # may write a resource may read it, so this only guards against a future role).
-        capability = required_capability(self, "GET")
-        if capability not in (PUBLIC, AUTHENTICATED) and (
-            capability is None or capability not in capabilities_of(roles_of(request.user))
-        ):
+        if not allows(required_capability(self, "GET"), request.user):
             raise exceptions.PermissionDenied()
         return retrieve(request, id=resource_id)
 

@@ -29,6 +29,16 @@ def required_capability(view: Any, method: str) -> Capability | str | None:
     return (getattr(view, "required_capabilities", None) or {}).get(method)
 
 
+def allows(capability: Capability | str | None, user: Any) -> bool:
+    """Whether ``user`` holds ``capability``: anyone for PUBLIC, any signed-in user for
+    AUTHENTICATED, nobody for an undeclared (``None``) one."""
+    if capability == PUBLIC:
+        return True
+    if not user or not user.is_authenticated or capability is None:
+        return False
+    return capability == AUTHENTICATED or capability in capabilities_of(roles_of(user))
+
+
 class DeclaredCapability(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
@@ -37,12 +47,10 @@ class DeclaredCapability(BasePermission):
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        if capability == AUTHENTICATED:
-            return True
         if capability is None:
             if method not in view.allowed_methods:
                 return True  # let the view answer 405
             raise exceptions.PermissionDenied("This action is not available to anyone.")
-        if capability not in capabilities_of(roles_of(request.user)):
+        if not allows(capability, request.user):
             raise exceptions.PermissionDenied()
         return True

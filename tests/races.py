@@ -23,21 +23,27 @@ real_race = (
 )
 
 
-def race(*functions: Callable[[], Any]) -> list[str]:
-    """Run each function in its own thread and connection; the failures, as ``repr``s."""
-    errors: list[str] = []
+def race(*functions: Callable[[], Any]) -> list[Any]:
+    """Start every function at once, each in its own thread and database connection; what each
+    returned, or the exception it raised, in the order given."""
+    barrier = threading.Barrier(len(functions))
+    outcomes: list[Any] = [None] * len(functions)
 
-    def run(function: Callable[[], Any]) -> None:
+    def run(index: int, function: Callable[[], Any]) -> None:
         try:
-            function()
-        except Exception as error:  # noqa: BLE001 - the caller asserts on every failure
-            errors.append(repr(error))
+            barrier.wait(timeout=10)
+            outcomes[index] = function()
+        except Exception as error:  # noqa: BLE001 - the caller asserts on every outcome
+            outcomes[index] = error
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    threads = [
+        threading.Thread(target=run, args=(index, function))
+        for index, function in enumerate(functions)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    return errors
+    return outcomes

@@ -2,15 +2,12 @@
 must send ``If-Match`` (428 without, 412 when stale, nothing changed); of two writers holding
 the same ETag exactly one wins; transitions take If-Match without requiring it."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from casework.models import CaseNote, Participant
 from tests import factories
 from tests.api.conftest import client_for, snapshot
-from tests.races import real_race
+from tests.races import race, real_race
 
 
 def _participant_url(participant):
@@ -182,29 +179,7 @@ def test_every_single_resource_answer_carries_its_etag(world):
         assert response["ETag"] == f'"{response.json()["version"]}"', url
 
 
-# A real race: two threads, two connections, PATCHing at the same moment. SQLite serialises
-# whole transactions, so the race is only meaningful on PostgreSQL.
-
-
-def _race(requests):
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(index, send):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = send()
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, send)) for index, send in enumerate(requests)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+# A real race: two threads, two connections, PATCHing at the same moment (tests.races).
 
 
 @real_race
@@ -220,8 +195,8 @@ def test_two_threads_patching_at_once_one_wins_one_gets_412(round_):
     third = client_for(counsellor)
 
     # when both PATCH at once
-    responses = _race(
-        [
+    responses = race(
+        *[
             lambda client=client, index=index: client.patch(
                 url, {"phone": f"+35840555000{index}"}, format="json", HTTP_IF_MATCH='"1"'
             )
