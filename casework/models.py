@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from casework import identity_codes
@@ -29,6 +30,10 @@ class Participant(AuditedModel):
         UNEMPLOYED = "unemployed", "unemployed"
         LONG_TERM_UNEMPLOYED = "long_term_unemployed", "long-term unemployed"
         INACTIVE = "inactive", "inactive"
+
+    class ServiceLanguage(models.TextChoices):
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
 
     class Status(models.TextChoices):
         REFERRED = "referred", "referred"
@@ -91,6 +96,14 @@ class Participant(AuditedModel):
     enrolled_on = models.DateField()
     exited_on = models.DateField(null=True, blank=True)
     exit_reason = models.CharField(max_length=30, choices=ExitReason.choices, blank=True)
+    # DESIGN §10 / DOMAIN §4.2: the first residence permit (or registration of the right of
+    # residence) starts the integration clock; job_seeker_since starts the job-search process.
+    first_permit_on = models.DateField(null=True, blank=True)
+    job_seeker_since = models.DateField(null=True, blank=True)
+    service_language = models.CharField(
+        max_length=2, choices=ServiceLanguage.choices, default=ServiceLanguage.FINNISH
+    )
+    interpreter_language = models.CharField(max_length=3, null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -133,6 +146,10 @@ class Participant(AuditedModel):
             models.CheckConstraint(
                 condition=Q(education_level__isnull=True) | Q(education_level__lte=8),
                 name="participant_isced_0_to_8",
+            ),
+            models.CheckConstraint(
+                condition=_in("service_language", ["fi", "sv"]),
+                name="participant_service_language_valid",
             ),
             models.CheckConstraint(
                 condition=(Q(status="exited") & Q(exited_on__isnull=False) & ~Q(exit_reason=""))

@@ -33,6 +33,7 @@ from core import audit
 from core.actors import system_actor
 from municipalities import services as municipality_services
 from municipalities.models import Municipality
+from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
 
 TODAY = datetime.date.today()
 
@@ -285,3 +286,111 @@ class OutcomeFactory(AuditedFactory):
     contract_type = "fixed_term"
     hours_per_week = Decimal("30.0")
     starts_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=5))
+
+
+# Plans (DESIGN §10) -------------------------------------------------------------------------------
+
+
+class ServiceNeedsAssessmentFactory(AuditedFactory):
+    """A started assessment; ``completed=True`` answers every item and completes it."""
+
+    class Meta:
+        model = ServiceNeedsAssessment
+
+    class Params:
+        completed = factory.Trait(
+            literacy="Reads and writes Arabic; Latin script learned.",
+            language_skills="Finnish A1.3 by the counsellor's estimate.",
+            study_and_work_skills="Used to classroom study.",
+            service_needs_and_goals="Work in cleaning, later a vocational qualification.",
+            education_and_work_history="Upper secondary school; five years in a hotel.",
+            strengths="Customer service, languages.",
+            life_situation="Two children in day care.",
+            other_needs="None found.",
+            plan_needed=True,
+            informed_on=factory.SelfAttribute("started_on"),
+            completed_on=factory.SelfAttribute("started_on"),
+        )
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    started_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=40))
+    language_used = "ar"
+    interpreter_used = True
+
+
+def plan_goals() -> list[dict]:
+    return [
+        {"horizon": "long_term", "kind": "employment", "text": "Work as a cleaner.",
+         "achieved_on": None},
+        {"horizon": "period", "kind": "language", "text": "Finnish A2.1.", "achieved_on": None},
+    ]  # fmt: skip
+
+
+def plan_services() -> list[dict]:
+    return [
+        {
+            "kind": "integration_training",
+            "description": "Integration training, Finnish",
+            "provider": "Gradia",
+            "starts_on": (TODAY + datetime.timedelta(days=20)).isoformat(),
+            "ends_on": (TODAY + datetime.timedelta(days=200)).isoformat(),
+            "hours": 700,
+            "justification": "Finnish is needed for the employment goal.",
+            "referred_on": None,
+            "completed_on": None,
+        }
+    ]
+
+
+class PlanFactory(AuditedFactory):
+    """A draft integration plan that would pass every agree rule (given a completed assessment
+    with ``plan_needed``). Agreed plans in tests go through ``plans.services``."""
+
+    class Meta:
+        model = Plan
+
+    class Params:
+        agreed = factory.Trait(status="agreed", agreed_on=factory.SelfAttribute("starts_on"))
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    kind = "integration"
+    status = "draft"
+    starts_on = factory.LazyFunction(lambda: TODAY)
+    ends_on = factory.LazyFunction(lambda: TODAY + datetime.timedelta(days=300))
+    goals = factory.LazyFunction(plan_goals)
+    services = factory.LazyFunction(plan_services)
+    follow_up = "Monthly meeting with the counsellor."
+    rights_explained = True
+    unreferred_services = factory.LazyAttribute(
+        lambda plan: sum(1 for service in plan.services if not service.get("referred_on"))
+    )
+
+
+class PlanReviewFactory(AuditedFactory):
+    class Meta:
+        model = PlanReview
+
+    plan = factory.SubFactory(PlanFactory)
+    participant = factory.SelfAttribute("plan.participant")
+    municipality = factory.SelfAttribute("plan.municipality")
+    reviewed_on = factory.LazyFunction(lambda: TODAY - datetime.timedelta(days=5))
+    summary = "Integration training started; goals unchanged."
+
+
+class AppointmentFactory(AuditedFactory):
+    class Meta:
+        model = Appointment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
+    kind = "initial_interview"
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime.combine(
+            TODAY + datetime.timedelta(days=3), datetime.time(9, 0), tzinfo=datetime.UTC
+        )
+    )
+    channel = "in_person"
+    status = "planned"
+    summary = ""

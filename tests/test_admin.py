@@ -153,7 +153,7 @@ def _own_models() -> list[Any]:
     permission tables (those belong to the audit and to the role-grant service). ``reporting``
     holds only derived aggregates (rollups) and is left out, as is the derived
     ``LatestLanguageLevels`` (the admin shows the language assessments it comes from)."""
-    own_apps = {"core", "municipalities", "assessments", "casework", "api"}
+    own_apps = {"core", "municipalities", "assessments", "casework", "plans", "api"}
     return [
         model
         for model in apps.get_models()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "municipalities",
     "assessments",
     "casework",
+    "plans",
     "reporting",
     "api",
 ]
@@ -155,6 +156,11 @@ POLKU_IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Municipalities with at least this many participants have their unfiltered dashboard
 # precomputed by `manage.py refresh_dashboards` (reporting.rollups, ADR 12); smaller ones are live.
 POLKU_DASHBOARD_LIVE_LIMIT = int(os.environ.get("POLKU_DASHBOARD_LIVE_LIMIT", "1500"))
+# DESIGN §10 / ADR 15: the numbers the law leaves open. The assessment of service needs starts
+# "without delay" (681/2023 §14) and the plan follows it "without delay" (§16); Polku counts
+# these many days (the worklist's assessment_due and plan_due rules).
+POLKU_ASSESSMENT_DAYS = int(os.environ.get("POLKU_ASSESSMENT_DAYS", "14"))
+POLKU_PLAN_DAYS = int(os.environ.get("POLKU_PLAN_DAYS", "14"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -24,10 +24,11 @@ from assessments.models import (
 from casework.models import CaseNote, Consent, Employer, Match, Outcome, Participant, Vacancy
 from core.models import AuditedModel
 from municipalities.models import Municipality
+from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
 
 # (a) Every domain model has history ---------------------------------------------------------------
 
-DOMAIN_APPS = ("core", "municipalities", "assessments", "casework")
+DOMAIN_APPS = ("core", "municipalities", "assessments", "casework", "plans")
 
 #: Concrete models of the domain apps that deliberately have no simple-history. Each says why.
 #: (The api app's ApiToken and IdempotencyRecord are infrastructure, not domain records, and live
@@ -106,7 +107,7 @@ def test_the_allow_list_names_only_existing_unaudited_models():
 # Source scanning helpers --------------------------------------------------------------------------
 
 ROOT = Path(apps.get_app_config("core").path).parent
-LAYERS = ("core", "municipalities", "assessments", "casework", "reporting", "api")
+LAYERS = ("core", "municipalities", "assessments", "casework", "plans", "reporting", "api")
 RANK = {app: position for position, app in enumerate(LAYERS)}
 
 
@@ -211,7 +212,7 @@ def test_the_write_scanner_tells_bypasses_from_sanctioned_calls(source, is_forbi
     assert bool(forbidden_writes(source)) is is_forbidden
 
 
-WRITE_SCANNED_APPS = ("municipalities", "assessments", "casework", "reporting", "api")
+WRITE_SCANNED_APPS = ("municipalities", "assessments", "casework", "plans", "reporting", "api")
 
 
 @pytest.mark.parametrize("app", WRITE_SCANNED_APPS)
@@ -226,7 +227,7 @@ def test_no_bare_update_bulk_write_or_guardian_call_outside_core(app):
     assert found == [], "write through core.audit / core.access instead:\n" + "\n".join(found)
 
 
-# (c) Import direction: api → reporting → casework → assessments → municipalities → core -----------
+# (c) Import direction: api → reporting → plans → casework → assessments → municipalities → core -----------
 
 
 def imported_apps(tree: ast.Module, module_app: str) -> list[tuple[int, str]]:
@@ -262,6 +263,10 @@ def upward_imports(source: str, module_app: str, filename: str = "<source>") -> 
         ("reporting", "from api.pagination import PolkuPagination", True),
         ("municipalities", "from assessments import services", True),
         ("casework", "from assessments.models import LicenceType", False),
+        ("casework", "from plans.models import Plan", True),
+        ("plans", "from reporting import dashboards", True),
+        ("plans", "from casework.models import Participant", False),
+        ("reporting", "from plans.models import Plan", False),
         ("api", "from reporting import models\nfrom core import audit", False),
         ("assessments", "from . import language_levels", False),
         ("core", "from django.db import models", False),
@@ -282,7 +287,7 @@ def test_modules_import_only_downwards(app):
         found += upward_imports(path.read_text(encoding="utf-8"), app, str(path.relative_to(ROOT)))
 
     assert found == [], (
-        "imports flow api → reporting → casework → assessments → municipalities → core; point "
+        "imports flow api → reporting → plans → casework → assessments → municipalities → core; point "
         "upwards only by string reference:\n" + "\n".join(found)
     )
 
@@ -315,6 +320,10 @@ TENANT_MODELS = [
     Training,
     Vacancy,
     Employer,
+    ServiceNeedsAssessment,
+    Plan,
+    PlanReview,
+    Appointment,
 ]
 
 
