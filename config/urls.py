@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("api.urls")),
-    path("dashboard/", include("reporting.urls")),
-    path("", RedirectView.as_view(url="/dashboard/", permanent=False)),
+    path("", include("web.urls")),
 ]
 
 handler400 = "api.errors.json_400"

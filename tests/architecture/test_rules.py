@@ -107,7 +107,9 @@ def test_the_allow_list_names_only_existing_unaudited_models():
 # Source scanning helpers --------------------------------------------------------------------------
 
 ROOT = Path(apps.get_app_config("core").path).parent
-LAYERS = ("core", "municipalities", "assessments", "casework", "plans", "reporting", "api")
+#: ``web`` (the pages) sits on top: it may reuse the API's output shaping (ADR 0026), never the
+#: other way round.
+LAYERS = ("core", "municipalities", "assessments", "casework", "plans", "reporting", "api", "web")
 RANK = {app: position for position, app in enumerate(LAYERS)}
 
 
@@ -212,7 +214,15 @@ def test_the_write_scanner_tells_bypasses_from_sanctioned_calls(source, is_forbi
     assert bool(forbidden_writes(source)) is is_forbidden
 
 
-WRITE_SCANNED_APPS = ("municipalities", "assessments", "casework", "plans", "reporting", "api")
+WRITE_SCANNED_APPS = (
+    "municipalities",
+    "assessments",
+    "casework",
+    "plans",
+    "reporting",
+    "api",
+    "web",
+)
 
 
 @pytest.mark.parametrize("app", WRITE_SCANNED_APPS)
@@ -271,6 +281,8 @@ def upward_imports(source: str, module_app: str, filename: str = "<source>") -> 
         ("assessments", "from . import language_levels", False),
         ("core", "from django.db import models", False),
         ("api", "from api.errors import exception_handler", False),
+        ("api", "from web.pages import page", True),
+        ("web", "from casework.selectors import participant_get", False),
     ],
 )
 def test_the_import_scanner_tells_upward_from_downward(module_app, source, is_upward):

@@ -10,9 +10,10 @@ import pytest
 from core.actors import system_actor
 from municipalities import services as municipality_services
 from municipalities.models import Municipality
-from reporting import dashboard_tables, tables, views
 from reporting.dashboards import municipality_dashboard
 from tests import factories
+from web.dashboard import figures as dashboard_tables
+from web.dashboard import tables, views
 
 MUNICIPALITY_PAGES = ["/dashboard/182/", "/dashboard/182/funnel.csv"]
 OTHER_MUNICIPALITY_PAGES = [
@@ -41,7 +42,6 @@ def test_anonymous_is_sent_to_the_login_page(client, url):
 @pytest.mark.parametrize(
     ("url", "status"),
     [
-        ("/dashboard/", 200),
         *((url, 200) for url in MUNICIPALITY_PAGES),
         *((url, 404) for url in OTHER_MUNICIPALITY_PAGES),
         *((url, 403) for url in PILOT_PAGES),
@@ -67,6 +67,18 @@ def test_roles_without_dashboards_are_refused_before_any_look_up(client, users, 
 
     assert response.status_code == 403
     assert b"No dashboards for your role" in response.content
+    assert b"none of these roles" not in response.content
+
+
+def test_the_403_page_tells_an_admin_where_to_go_instead(client, users):
+    client.force_login(users["admin"])
+
+    body = client.get("/dashboard/").content.decode()
+
+    assert "What you can open" in body
+    choices = body.split("What you can open")[1]
+    assert 'href="/admin/"' in choices
+    assert 'href="/dashboard/"' not in choices
 
 
 @pytest.mark.parametrize(
@@ -90,7 +102,7 @@ def test_coordinator_opens_every_municipality_and_the_pilot(client, users, url):
 @pytest.mark.parametrize(
     ("url", "status"),
     [
-        ("/dashboard/", 200),
+        ("/dashboard/", 302),
         ("/dashboard/182/", 200),
         ("/dashboard/992/", 404),
         ("/dashboard/pilot/", 403),
@@ -119,8 +131,25 @@ def test_a_missing_municipality_answers_the_404_page_like_a_foreign_one(client, 
     assert b"Page not found" in response.content
 
 
+@pytest.mark.parametrize("role", ["manager", "counsellor"])
+def test_staff_of_one_municipality_go_straight_to_its_dashboard(client, users, role):
+    client.force_login(users[role])
+
+    response = client.get("/dashboard/?from=2026-01")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/182/?from=2026-01"
+
+
 def test_index_lists_the_callers_municipalities(client, users):
-    client.force_login(users["manager"])
+    manager = users["manager"]
+    municipality_services.role_grant(
+        actor=system_actor(),
+        user=manager,
+        role="manager",
+        municipality=factories.municipality("249"),
+    )
+    client.force_login(manager)
 
     body = client.get("/dashboard/").content.decode()
 
@@ -233,11 +262,21 @@ def test_a_month_filter_that_is_not_a_month_answers_400(client, users):
     assert "YYYY-MM" in response.content.decode()
 
 
-def test_root_redirects_to_the_dashboards(client):
+def test_root_sends_the_anonymous_to_the_login_page(client):
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/dashboard/"
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+@pytest.mark.parametrize(("role", "home"), [("manager", "/dashboard/"), ("admin", "/admin/")])
+def test_root_sends_a_signed_in_person_to_their_home(client, users, role, home):
+    client.force_login(users[role])
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == home
 
 
 def test_login_form_signs_in_and_logout_signs_out(client, users, password):

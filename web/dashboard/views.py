@@ -1,5 +1,5 @@
 """Dashboard pages for people: ``/dashboard/`` lists the caller's municipalities (and the whole
-pilot for the coordinator), ``/dashboard/<code>/`` and ``/dashboard/pilot/`` show one dashboard as
+pilot for the coordinator; one municipality opens at once), ``/dashboard/<code>/`` and ``/dashboard/pilot/`` show one dashboard as
 charts drawn server-side in inline SVG with the numbers in tables beside them, and
 ``…/<table>.csv`` downloads one table. Everything sits behind Django's session login; no asset
 comes from anywhere but Polku (no JavaScript, no web fonts).
@@ -18,35 +18,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments.selectors import licence_type_list
-from casework.selectors import user_roles
-from core.access import Capability, capabilities_of, roles_with
+from core.access import Capability, roles_with
 from core.errors import NotFound, ValidationFailed
 from municipalities.models import Municipality
 from municipalities.selectors import municipal_scope, municipality_get, municipality_list
-from reporting.dashboard_tables import dashboard_tables
 from reporting.periods import Period, parse_period
 from reporting.rollups import municipality_dashboard_precomputed, pilot_dashboard_precomputed
-from reporting.tables import SUPPRESSED, Table, _count, _month_label, _statistic, table_csv
+from web.dashboard.figures import dashboard_tables
+from web.dashboard.tables import SUPPRESSED, Table, _count, _month_label, _statistic, table_csv
+from web.pages import error_page, page, validation_message
+from web.places import user_capabilities
 
 #: Municipal roles whose municipalities have a dashboard the caller may read.
 DASHBOARD_ROLES = tuple(role.value for role in roles_with(Capability.DASHBOARD_READ))
 
 
 # --- access -------------------------------------------------------------------------------------
-
-
-def _capabilities(user: Any) -> frozenset[Capability]:
-    """The caller's capabilities, from the same role resolution as the API."""
-    return capabilities_of(user_roles(user))
 
 
 def _dashboard_municipality_ids(user: Any) -> frozenset[int]:
@@ -57,62 +53,41 @@ def _may_read_pilot(user: Any) -> bool:
     """The whole pilot is for the pilot-wide coordinator, as in the API: a coordinator granted
     some municipalities only sees those."""
     return (
-        Capability.PILOT_DASHBOARD_READ in _capabilities(user)
+        Capability.PILOT_DASHBOARD_READ in user_capabilities(user)
         and municipal_scope(user).is_pilot_coordinator
     )
 
 
-_ERRORS = {
-    400: ("Bad request", "The page could not understand the request."),
-    403: (
-        "No dashboards for your role",
-        "Dashboards are for counsellors, municipal managers and the pilot coordinator. "
-        "Your account holds none of these roles.",
-    ),
-    404: (
-        "Page not found",
-        "There is no dashboard at this address that you may open.",
-    ),
-}
-_PILOT_ONLY = {
-    "title": "Not for your role",
-    "detail": "The whole-pilot dashboard is for the pilot-wide coordinator.",
-}
+def _no_dashboards() -> tuple[str, str]:
+    return (
+        _("No dashboards for your role"),
+        _("Dashboards are for counsellors, municipal managers and the pilot coordinator."),
+    )
 
 
-def _error_page(
-    request: HttpRequest, status: int, detail: str | None = None, title: str | None = None
-) -> HttpResponse:
-    default_title, message = _ERRORS[status]
-    return TemplateResponse(
+def _pilot_only(request: HttpRequest) -> HttpResponse:
+    return error_page(
         request,
-        "reporting/error.html",
-        {"status": status, "title": title or default_title, "message": detail or message},
-        status=status,
+        403,
+        message=_("The whole-pilot dashboard is for the pilot-wide coordinator."),
     )
 
 
 def _dashboard_page(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Any]:
-    """Session login (anonymous → login page), then 403 without ``capability``, then the view,
-    whose ``NotFound`` (a municipality or table out of reach) answers the 404 page and whose
-    ``ValidationFailed`` (a period that is not whole months) the 400 page. Nothing is cached:
-    the figures are the caller's, and live."""
+    """``web.pages.page`` (login, 403, 404) for GET and HEAD only, whose ``ValidationFailed``
+    (a period that is not whole months) answers the 400 page."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if capability not in _capabilities(request.user):
-                return _error_page(request, 403)
             try:
                 return view(request, *args, **kwargs)
-            except NotFound:
-                return _error_page(request, 404)
             except ValidationFailed as error:
-                messages = [message for field in error.errors.values() for message in field]
-                detail = " ".join(messages) or str(error)
-                return _error_page(request, 400, detail, title="Check the period")
+                return error_page(
+                    request, 400, title=_("Check the period"), message=validation_message(error)
+                )
 
-        return never_cache(require_safe(login_required(wrapper)))
+        return require_safe(page(capability, forbidden=_no_dashboards)(wrapper))
 
     return decorator
 
@@ -223,14 +198,17 @@ def _csv_response(table: Table, filename: str) -> HttpResponse:
 
 @_dashboard_page(Capability.DASHBOARD_READ)
 def dashboard_index(request: HttpRequest) -> HttpResponse:
-    municipalities = municipality_list(ids=_dashboard_municipality_ids(request.user))
+    municipalities = list(municipality_list(ids=_dashboard_municipality_ids(request.user)))
+    may_read_pilot = _may_read_pilot(request.user)
+    if len(municipalities) == 1 and not may_read_pilot:
+        # One dashboard to open: open it (issue 9 item 8), keeping a chosen period.
+        query = request.META.get("QUERY_STRING", "")
+        target = f"/dashboard/{municipalities[0].code}/"
+        return redirect(f"{target}?{query}" if query else target)
     return TemplateResponse(
         request,
-        "reporting/index.html",
-        {
-            "municipalities": municipalities,
-            "may_read_pilot": _may_read_pilot(request.user),
-        },
+        "web/dashboard/index.html",
+        {"municipalities": municipalities, "may_read_pilot": may_read_pilot},
     )
 
 
@@ -241,7 +219,7 @@ def municipality_dashboard_page(request: HttpRequest, code: str) -> HttpResponse
     dashboard = _present(_municipality_figures(municipality, period))
     return TemplateResponse(
         request,
-        "reporting/dashboard.html",
+        "web/dashboard/dashboard.html",
         _page_context(
             dashboard,
             period,
@@ -264,12 +242,12 @@ def municipality_dashboard_csv(request: HttpRequest, code: str, table: str) -> H
 @_dashboard_page(Capability.PILOT_DASHBOARD_READ)
 def pilot_dashboard_page(request: HttpRequest) -> HttpResponse:
     if not _may_read_pilot(request.user):
-        return _error_page(request, 403, **_PILOT_ONLY)
+        return _pilot_only(request)
     period = _period(request)
     dashboard = _present(_pilot_figures(period))
     return TemplateResponse(
         request,
-        "reporting/dashboard.html",
+        "web/dashboard/dashboard.html",
         _page_context(
             dashboard,
             period,
@@ -283,7 +261,7 @@ def pilot_dashboard_page(request: HttpRequest) -> HttpResponse:
 @_dashboard_page(Capability.PILOT_DASHBOARD_READ)
 def pilot_dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     if not _may_read_pilot(request.user):
-        return _error_page(request, 403, **_PILOT_ONLY)
+        return _pilot_only(request)
     if table not in TABLE_SLUGS:
         raise NotFound()
     dashboard = _present(_pilot_figures(_period(request)))

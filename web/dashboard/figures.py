@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from reporting.charts import bar_chart, line_chart, stacked_chart
-from reporting.tables import (
+from web.dashboard.charts import bar_chart, line_chart, stacked_chart
+from web.dashboard.tables import (
     EMPTY_CELL,
     Row,
     Table,

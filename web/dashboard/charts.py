@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reporting.tables import Cell, Table
+from web.dashboard.tables import Cell, Table
 
 # --- charts -------------------------------------------------------------------------------------
 # Geometry in SVG user units; the SVG scales to its box (viewBox), so text stays proportional.

@@ -1,0 +1,11 @@
+"""Every server-rendered page (DESIGN.md §13): the dashboards, and the home page that sends a
+signed-in person to the place their roles open."""
+
+from django.urls import include, path
+
+from web import views
+
+urlpatterns = [
+    path("dashboard/", include("web.dashboard.urls")),
+    path("", views.home, name="home"),
+]
