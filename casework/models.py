@@ -104,9 +104,13 @@ class Participant(AuditedModel):
         max_length=2, choices=ServiceLanguage.choices, default=ServiceLanguage.FINNISH
     )
     interpreter_language = models.CharField(max_length=3, null=True, blank=True)
+    #: casework.duplicates: the keyed hash of the normalised names and date of birth.
+    duplicate_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
+            # Possible duplicates: one equality look-up, then the caller's municipalities.
+            models.Index(fields=["duplicate_key", "municipality"], name="participant_duplicate"),
             # Covering (PostgreSQL): the ranking's candidates come from the index alone.
             models.Index(
                 fields=["municipality", "status"],

@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments import language_levels
 from assessments.models import LicenceType
 from assessments.services import occupation_unit_group
-from casework import business_ids, identity_codes
+from casework import business_ids, duplicates, identity_codes
 from casework.models import (
     CaseNote,
     Consent,
@@ -135,6 +135,13 @@ def _store_identity_code(
     participant.identity_code_is_temporary = identity.is_temporary
 
 
+def _store_duplicate_key(participant: Participant) -> None:
+    """Keep the possible-duplicate key in step with the names and date of birth."""
+    participant.duplicate_key = duplicates.duplicate_key(
+        participant.first_name, participant.last_name, participant.date_of_birth
+    )
+
+
 def _check_identity_unique(
     identity: identity_codes.IdentityCode | None, exclude_pk: int | None
 ) -> None:
@@ -205,6 +212,7 @@ def participant_create(
     _validate_participant(participant, identity)
     _check_counsellor(counsellor, municipality.pk)
     _store_identity_code(participant, identity)
+    _store_duplicate_key(participant)
     with transaction.atomic():
         _check_identity_unique(identity, None)
         try:
@@ -252,6 +260,7 @@ def participant_update(
         if not changed:
             return participant
         _validate_participant(participant, identity)
+        _store_duplicate_key(participant)
         if "counsellor" in changed:
             _check_counsellor(participant.counsellor, participant.municipality_id)
         if "identity_code_hash" in changed:

@@ -19,6 +19,7 @@ from assessments.models import (
     SkillAssessment,
     Training,
 )
+from casework import duplicates
 from casework import services as casework_services
 from casework.models import (
     CaseNote,
@@ -128,6 +129,9 @@ class ParticipantFactory(AuditedFactory):
     status_changed_on = factory.SelfAttribute("enrolled_on")
     phone = "+358401234567"
     email = factory.Sequence(lambda n: f"participant{n}@example.fi")
+    duplicate_key = factory.LazyAttribute(
+        lambda o: duplicates.duplicate_key(o.first_name, o.last_name, o.date_of_birth)
+    )
 
 
 class ConsentFactory(AuditedFactory):

@@ -15,6 +15,9 @@ from api import filters
 from api.base import PolkuViewSet
 from api.casework import serializers as s
 from api.fields import municipality_for_create, named_object, validated
+from api.lifecycle import serializers as lifecycle_serializers
+from api.lifecycle.duplicates import duplicate_warnings
+from api.lifecycle.participants import LIFECYCLE_ACTION_CAPABILITIES, ParticipantLifecycleActions
 from api.resources import ResourceViewSet
 from casework import history as history_selectors
 from casework import selectors, services
@@ -40,13 +43,14 @@ def _counsellor_user(username: Any) -> Any:
     list=extend_schema(responses=s.ParticipantSerializer(many=True)),
     retrieve=extend_schema(responses=s.ParticipantSerializer),
     create=extend_schema(
-        request=s.ParticipantInputSerializer, responses={201: s.ParticipantSerializer}
+        request=s.ParticipantInputSerializer,
+        responses={201: lifecycle_serializers.ParticipantCreatedSerializer},
     ),
     partial_update=extend_schema(
         request=s.ParticipantUpdateSerializer, responses=s.ParticipantSerializer
     ),
 )
-class ParticipantViewSet(PolkuViewSet):
+class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
     """Participants of the caller's municipalities (counsellors)."""
 
     required_capabilities = {"GET": R, "POST": W, "PATCH": W}
@@ -55,6 +59,7 @@ class ParticipantViewSet(PolkuViewSet):
         "history": R,
         "access_log": Capability.ACCESS_LOG_READ,
         "consents": {"GET": R, "POST": W},
+        **LIFECYCLE_ACTION_CAPABILITIES,
     }
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ParticipantFilter
@@ -93,7 +98,9 @@ class ParticipantViewSet(PolkuViewSet):
             actor=request.user, municipality=municipality, **data
         )
         participant = selectors.participant_get(user=request.user, participant_id=participant.uuid)
-        return self.created(s.participant_data(participant), participant)
+        body = s.participant_data(participant)
+        body["warnings"] = duplicate_warnings(request.user, participant)
+        return self.created(body, participant)
 
     def partial_update(self, request: Any, id: str) -> Response:
         participant = selectors.participant_get(user=request.user, participant_id=id)
@@ -179,7 +186,12 @@ class ParticipantViewSet(PolkuViewSet):
     def reread(self, request: Any, resource_id: str) -> Response | None:
         if self.action == "consents":  # a POST here answers with the new consent
             return _consent_reread(self, request, resource_id)
-        return super().reread(request, resource_id)
+        was_create = self.action == "create"
+        response = super().reread(request, resource_id)
+        if was_create and response is not None:  # a create answers with its warnings
+            participant = selectors.participant_get(user=request.user, participant_id=resource_id)
+            response.data["warnings"] = duplicate_warnings(request.user, participant)
+        return response
 
 
 def _consent_reread(view: Any, request: Any, consent_id: str) -> Response:

@@ -90,6 +90,13 @@ CASES = [
     ("participants list", "get", lambda w: "/api/v1/participants/", None, COUNSELLOR_ONLY_LIST),
     ("participant detail", "get", _participant, None, COUNSELLOR_ONLY_OBJECT),
     (
+        "participant duplicates",
+        "get",
+        lambda w: "/api/v1/participants/duplicates/",
+        None,
+        COUNSELLOR_ONLY_LIST,
+    ),
+    (
         "participant create",
         "post",
         lambda w: "/api/v1/participants/",
