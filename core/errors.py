@@ -60,6 +60,14 @@ class Conflict(PolkuError):
     default_detail = "The request conflicts with the current state."
 
 
+class ConflictWithErrors(Conflict):
+    """A state rule refused the change for reasons per field (409 with ``errors``)."""
+
+    def __init__(self, errors: dict[str, list[str]], detail: str | None = None, *, code: str):
+        self.errors = errors
+        super().__init__(detail, code=code)
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_detail = "That status change is not allowed."
@@ -84,6 +92,6 @@ class PreconditionFailed(PolkuError):
 
 def error_payload(error: PolkuError) -> dict[str, Any]:
     payload: dict[str, Any] = {"code": error.code, "detail": error.detail}
-    if isinstance(error, ValidationFailed):
+    if isinstance(error, ValidationFailed | ConflictWithErrors):
         payload["errors"] = error.errors
     return payload

@@ -1,0 +1,40 @@
+"""Reads of the plans app, and their access gate: scoped by the caller's municipalities first
+(``casework.selectors.attached_scope``: a counsellor's municipalities plus covered participants),
+missing and out of scope both ``NotFound``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from casework.selectors import attached_scope, get_scoped
+from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
+
+
+def service_needs_assessment_list(*, user: Any) -> QuerySet[ServiceNeedsAssessment]:
+    return ServiceNeedsAssessment.objects.filter(attached_scope(user)).select_related("participant")
+
+
+def service_needs_assessment_get(*, user: Any, assessment_id: Any) -> ServiceNeedsAssessment:
+    return get_scoped(service_needs_assessment_list(user=user), assessment_id)
+
+
+def plan_list(*, user: Any) -> QuerySet[Plan]:
+    return Plan.objects.filter(attached_scope(user)).select_related("participant")
+
+
+def plan_get(*, user: Any, plan_id: Any) -> Plan:
+    return get_scoped(plan_list(user=user), plan_id)
+
+
+def plan_review_list(*, user: Any) -> QuerySet[PlanReview]:
+    return PlanReview.objects.filter(attached_scope(user)).select_related("plan", "participant")
+
+
+def appointment_list(*, user: Any) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(attached_scope(user)).select_related("participant")
+
+
+def appointment_get(*, user: Any, appointment_id: Any) -> Appointment:
+    return get_scoped(appointment_list(user=user), appointment_id)
