@@ -16,7 +16,11 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularSwaggerSplitView,
+    SpectacularSwaggerView,
+)
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
@@ -26,7 +30,7 @@ from tests import factories
 
 API_PREFIX = "api/v1/"
 #: Public by design (DESIGN.md §3: anyone may read the schema and the docs).
-PUBLIC_VIEWS = {SpectacularAPIView, SpectacularSwaggerView}
+PUBLIC_VIEWS = {SpectacularAPIView, SpectacularSwaggerView, SpectacularSwaggerSplitView}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")  # re_path: (?P<id>[^/.]+)
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")  # path: <uuid:id>
 
