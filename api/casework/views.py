@@ -17,7 +17,12 @@ from api.casework import serializers as s
 from api.fields import municipality_for_create, named_object, validated
 from api.lifecycle import serializers as lifecycle_serializers
 from api.lifecycle.duplicates import duplicate_warnings
-from api.lifecycle.participants import LIFECYCLE_ACTION_CAPABILITIES, ParticipantLifecycleActions
+from api.lifecycle.participants import (
+    EXPORT_FORMAT_PARAMETER,
+    LIFECYCLE_ACTION_CAPABILITIES,
+    ParticipantLifecycleActions,
+    export_responses,
+)
 from api.resources import ResourceViewSet
 from casework import history as history_selectors
 from casework import selectors, services
@@ -40,7 +45,10 @@ def _counsellor_user(username: Any) -> Any:
 
 
 @extend_schema_view(
-    list=extend_schema(responses=s.ParticipantSerializer(many=True)),
+    list=extend_schema(
+        responses=export_responses(s.ParticipantSerializer(many=True)),
+        parameters=[EXPORT_FORMAT_PARAMETER],
+    ),
     retrieve=extend_schema(responses=s.ParticipantSerializer),
     create=extend_schema(
         request=s.ParticipantInputSerializer,
@@ -72,6 +80,9 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if not request.query_params.get("ordering"):
             queryset = queryset.order_by("last_name", "first_name", "id")
+        export = self.caseload_export(request, queryset)
+        if export is not None:
+            return export
         rows = self.paginator.paginate_queryset(
             queryset.values(*s.PARTICIPANT_VALUES),
             request,

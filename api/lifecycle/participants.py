@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.lifecycle import caseload
 from api.lifecycle import duplicates as duplicate_views
 from api.lifecycle import serializers as s
+from api.reporting.views import QueryFormatNegotiation
 from casework import duplicates
 from core.access import Capability
+from core.errors import ValidationFailed
 
 R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
@@ -24,6 +29,20 @@ LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {"duplicates": R}
 
 class ParticipantLifecycleActions:
     """Actions on the participant collection and on one participant."""
+
+    #: ``?format=csv|xlsx`` on the list is the caseload export; errors still answer JSON.
+    content_negotiation_class = QueryFormatNegotiation
+
+    def caseload_export(self, request: Any, queryset: Any) -> Any:
+        """The export when the list was asked for ``?format=csv|xlsx`` (None for JSON)."""
+        export_format = request.query_params.get("format")
+        if export_format in (None, "", "json"):
+            return None
+        if export_format not in caseload.FORMATS:
+            raise ValidationFailed.single("format", gettext("Use json, csv or xlsx."))
+        return caseload.caseload_export(
+            user=request.user, queryset=queryset, export_format=export_format
+        )
 
     @extend_schema(
         summary="List possible duplicates",
@@ -39,3 +58,24 @@ class ParticipantLifecycleActions:
         subjects = [(p.pk, p.municipality_id) for pair in pairs for p in pair]
         self.log_read(request, "participants:duplicates", subjects)  # type: ignore[attr-defined]
         return self.get_paginated_response([duplicate_views.pair_data(pair) for pair in pairs])  # type: ignore[attr-defined]
+
+
+EXPORT_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    OpenApiParameter.QUERY,
+    enum=["json", *caseload.FORMATS],
+    description="json (default): one page. csv or xlsx: the caseload export — every row of the "
+    "filtered list (not one page) as a file download (text/csv with a byte-order mark, or an "
+    "XLSX workbook), headers in the request's language, cells that would start a formula "
+    "prefixed with an apostrophe; one read-access-log event names every exported participant.",
+)
+
+
+def export_responses(page: Any) -> dict[Any, Any]:
+    """The list's 200: a JSON page, or the CSV or XLSX export."""
+    return {
+        (200, "application/json"): page,
+        (200, "text/csv"): OpenApiTypes.STR,
+        (200, caseload.XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
+    }

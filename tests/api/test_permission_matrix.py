@@ -90,6 +90,20 @@ CASES = [
     ("participants list", "get", lambda w: "/api/v1/participants/", None, COUNSELLOR_ONLY_LIST),
     ("participant detail", "get", _participant, None, COUNSELLOR_ONLY_OBJECT),
     (
+        "participants export csv",
+        "get",
+        lambda w: "/api/v1/participants/?format=csv",
+        None,
+        COUNSELLOR_ONLY_LIST,
+    ),
+    (
+        "participants export xlsx",
+        "get",
+        lambda w: "/api/v1/participants/?format=xlsx",
+        None,
+        COUNSELLOR_ONLY_LIST,
+    ),
+    (
         "participant duplicates",
         "get",
         lambda w: "/api/v1/participants/duplicates/",
