@@ -16,7 +16,7 @@ from api.lifecycle import caseload
 from api.lifecycle import duplicates as duplicate_views
 from api.lifecycle import serializers as s
 from api.reporting.views import QueryFormatNegotiation
-from casework import duplicates
+from casework import duplicates, selectors, subject_access
 from core.access import Capability
 from core.errors import ValidationFailed
 
@@ -24,7 +24,7 @@ R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
 
 #: Merged into ParticipantViewSet.action_capabilities.
-LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {"duplicates": R}
+LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {"duplicates": R, "export": R}
 
 
 class ParticipantLifecycleActions:
@@ -58,6 +58,32 @@ class ParticipantLifecycleActions:
         subjects = [(p.pk, p.municipality_id) for pair in pairs for p in pair]
         self.log_read(request, "participants:duplicates", subjects)  # type: ignore[attr-defined]
         return self.get_paginated_response([duplicate_views.pair_data(pair) for pair in pairs])  # type: ignore[attr-defined]
+
+    @extend_schema(
+        summary="Export everything about a participant (data subject's access)",
+        description="Counsellors of the participant's municipality: one JSON document for a "
+        "person's access request (GDPR Art. 15) — the participant with the full identity code, "
+        "every record attached to them (consents, notes, assessments, enrolments, cards, "
+        "matches with the vacancy title and employer name, outcomes, plans, appointments, …), "
+        "their change history and the read-access log as dates, roles and purposes, without "
+        "staff usernames; with generated_at. The export is itself recorded in the access log. "
+        "Other roles 403; a participant outside your scope 404.",
+        responses=s.SubjectExportSerializer,
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def export(self, request: Any, id: str) -> Response:
+        participant = selectors.participant_get(user=request.user, participant_id=id)
+        self.log_read(  # type: ignore[attr-defined]
+            request, "participants:subject_export", [(participant.pk, participant.municipality_id)]
+        )
+        document = subject_access.participant_export(participant)
+        response = Response(document)
+        response["Content-Disposition"] = (
+            f'attachment; filename="participant-{participant.uuid}.json"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 EXPORT_FORMAT_PARAMETER = OpenApiParameter(

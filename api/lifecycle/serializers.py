@@ -41,3 +41,23 @@ class DuplicatePairSerializer(serializers.Serializer):
 
 class LegalHoldInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=1000)
+
+
+class SubjectAccessLogSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    role = serializers.CharField()
+    action = serializers.CharField(help_text="What was read, e.g. participants:detail")
+
+
+class SubjectExportSerializer(serializers.Serializer):
+    generated_at = serializers.DateTimeField()
+    participant = serializers.DictField(help_text="Every field, the identity code in full")
+    records = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="Per model label (e.g. casework.casenote, plans.plan): every record attached "
+        "to the participant",
+    )
+    history = serializers.ListField(
+        child=serializers.DictField(), help_text="Change history, without staff usernames"
+    )
+    access_log = SubjectAccessLogSerializer(many=True)

@@ -104,6 +104,13 @@ CASES = [
         COUNSELLOR_ONLY_LIST,
     ),
     (
+        "participant subject export",
+        "get",
+        lambda w: _participant(w) + "export/",
+        None,
+        COUNSELLOR_ONLY_OBJECT,
+    ),
+    (
         "participant duplicates",
         "get",
         lambda w: "/api/v1/participants/duplicates/",
