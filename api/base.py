@@ -1,15 +1,18 @@
 """What every Polku API view shares: deny-by-default capabilities, the check order of
 DESIGN.md §3 (401 → 403 → 404 → 415/406 → 428/412 → 400 → 409 → 422), ETag / If-Match,
-Idempotency-Key on POST, the read-access log, and no PUT or DELETE."""
+Idempotency-Key on POST, the read-access log as each view declares it (core.read_log), and no
+PUT or DELETE."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions, status, viewsets
@@ -20,8 +23,7 @@ from api.models import IdempotencyRecord
 from api.parsers import contains_nul
 from api.permissions import allows, required_capability
 from api.roles import roles_of
-from core.access import Role
-from core.access_log import record_access
+from core.read_log import Declaration, Declarations, ReadLog, declared, write, write_all
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
@@ -37,9 +39,11 @@ class PolkuViewMixin:
     http_method_names = ["get", "post", "patch", "head", "options"]
     #: OPTIONS answers 405: the OpenAPI schema is where clients learn what a route takes.
     metadata_class = None
-    #: Data routes answer JSON only; the browsable API is for people poking around.
     required_capabilities: dict[str, Any] = {}
     action_capabilities: dict[str, Any] = {}
+    #: What each action (or HTTP method) writes to the read-access log: a ``ReadLog``,
+    #: ``NO_PERSONAL_DATA`` or ``WRITE_ANSWER`` (core.read_log). Every read declares one.
+    read_log: Declarations = {}
     #: Whether a POST honours ``Idempotency-Key`` (DESIGN.md §5). The token endpoint opts out:
     #: it answers with a secret, which a replay would have to keep.
     idempotent = True
@@ -163,6 +167,7 @@ class PolkuViewMixin:
         if retrieve is None:
             return None
         self.action = "retrieve"
+        self._rereading = True  # the re-read is logged as the read it is
         # The POST's capability was checked; a read needs the read's (today every role that
         # may write a resource may read it, so this only guards against a future role).
         if not allows(required_capability(self, "GET"), request.user):
@@ -176,6 +181,8 @@ class PolkuViewMixin:
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if 200 <= response.status_code < 300:
+            self._write_read_log(request)
         record = getattr(self, "_idempotency_record", None)
         if record is not None:
             self._idempotency_record = None
@@ -211,21 +218,74 @@ class PolkuViewMixin:
         response["ETag"] = f'"{obj.version}"'
         return response
 
-    def log_read(
-        self, request: Any, action: str, subjects: list[tuple[int, int]], role: str | None = None
+    # Read-access log ---------------------------------------------------------------------------
+
+    def read_log_declaration(self, method: str) -> Declaration | None:
+        """What this view declares for ``method`` of its current action (None: nothing)."""
+        return declared(self.read_log, getattr(self, "action", None), method)
+
+    def shown(
+        self, records: Iterable[Any], *, role: str | None = None, read: ReadLog | None = None
     ) -> None:
-        """Append one access-log event for a read of these participants' personal data."""
-        if role is None:
-            roles = roles_of(request.user)
-            if Role.COUNSELLOR in roles:
-                role = Role.COUNSELLOR
-            elif Role.EMPLOYER in roles:
-                role = Role.EMPLOYER
-            elif Role.ADMIN in roles:
-                role = Role.ADMIN
-            else:
-                role = "other"
-        record_access(user=request.user, role=role, action=action, subjects=subjects)
+        """Report the records this answer shows. When the action declares a ``ReadLog`` (or
+        ``read`` names one), the base view appends one access-log event naming the participant
+        of each record once the answer succeeds; for ``NO_PERSONAL_DATA`` or ``WRITE_ANSWER``
+        nothing is written. ``role`` fixes the label (an employer reading a candidate)."""
+        method = "GET" if getattr(self, "_rereading", False) else self.request.method
+        declaration = read or self.read_log_declaration("GET" if method == "HEAD" else method)
+        if declaration is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.{getattr(self, 'action', None) or method} declares "
+                "nothing in read_log (docs/access.md)"
+            )
+        if isinstance(declaration, ReadLog):
+            subjects = [declaration.subject(record) for record in records]
+            self._shown = (declaration, subjects, role)
+        self._reported = True
+
+    def shown_all(self, queryset: Any, *, read: ReadLog, role: str | None = None) -> None:
+        """Report that the answer shows every participant of ``queryset`` (a Participant
+        queryset, scoped and filtered: an export); the event is written in one statement."""
+        self._shown = (read, queryset, role)
+        self._reported = True
+
+    def shown_no_personal_data(self) -> None:
+        """This answer of a logged action shows nobody's personal data (an employer's match
+        without a candidate): no event."""
+        self._shown = None
+        self._reported = True
+
+    def _write_read_log(self, request: Any) -> None:
+        shown: tuple[ReadLog, Any, str | None] | None = getattr(self, "_shown", None)
+        if shown is None:
+            method = "GET" if request.method == "HEAD" else request.method
+            if not getattr(self, "_reported", False) and isinstance(
+                self.read_log_declaration(method), ReadLog
+            ):
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{getattr(self, 'action', None) or method} declares a "
+                    "ReadLog but never reported what it showed (call self.shown)"
+                )
+            return
+        self._shown = None
+        declaration, subjects, role = shown
+        roles = roles_of(request.user)
+        if isinstance(subjects, list):
+            write(
+                user=request.user,
+                roles=roles,
+                declaration=declaration,
+                subjects=subjects,
+                role=role,
+            )
+        else:
+            write_all(
+                user=request.user,
+                roles=roles,
+                declaration=declaration,
+                queryset=subjects,
+                role=role,
+            )
 
 
 class PolkuViewSet(PolkuViewMixin, viewsets.GenericViewSet):

@@ -18,8 +18,6 @@ class ResourceViewSet(PolkuViewSet):
     input_serializer: Any = None
     update_serializer: Any = None
     default_ordering: tuple[str, ...] = ("-id",)
-    #: The access-log action name for participant data; None for records without personal data.
-    access_log_name: str | None = None
 
     def scoped_queryset(self) -> Any:
         raise NotImplementedError
@@ -45,25 +43,17 @@ class ResourceViewSet(PolkuViewSet):
     def get_scoped_object(self, object_id: Any) -> Any:
         return get_scoped(self.scoped_queryset(), object_id)
 
-    def _log(self, request: Any, suffix: str, objects: list[Any]) -> None:
-        if self.access_log_name:
-            self.log_read(
-                request,
-                f"{self.access_log_name}:{suffix}",
-                [(obj.participant_id, obj.municipality_id) for obj in objects],
-            )
-
     def list(self, request: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         if not request.query_params.get("ordering"):
             queryset = queryset.order_by(*self.default_ordering)
         page = self.paginate_queryset(queryset)
-        self._log(request, "list", page)
+        self.shown(page)
         return self.get_paginated_response([self.data(obj) for obj in page])
 
     def retrieve(self, request: Any, id: str) -> Response:
         obj = self.get_scoped_object(id)
-        self._log(request, "detail", [obj])
+        self.shown([obj])
         return self.ok(self.data(obj), obj)
 
     def create(self, request: Any) -> Response:

@@ -99,6 +99,28 @@ def roles_with(capability: Capability) -> list[Role]:
     return [role for role, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities]
 
 
+#: The role an access-log event names when the reader holds several: the first one held. Every
+#: role has its place (tests/core/test_access.py), so a new role is never logged as "other".
+ROLE_LABEL_PRIORITY: tuple[Role, ...] = (
+    Role.COUNSELLOR,
+    Role.EMPLOYER,
+    Role.ADMIN,
+    Role.COORDINATOR,
+    Role.MANAGER,
+)
+
+#: The label of a reader who holds no role at all (only possible for a public read).
+NO_ROLE = "other"
+
+
+def role_label(roles: frozenset[Role] | set[Role]) -> str:
+    """The role an access-log event names for a reader holding ``roles``."""
+    for role in ROLE_LABEL_PRIORITY:
+        if role in roles:
+            return role.value
+    return NO_ROLE
+
+
 def municipality_permission(role: Role | str) -> str:
     """The guardian permission a (municipality, role) group holds on its Municipality."""
     return f"municipalities.act_as_{role}"

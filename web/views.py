@@ -9,9 +9,11 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.read_log import NO_PERSONAL_DATA, declare
 from web.places import home_for
 
 
+@declare(NO_PERSONAL_DATA)  # a redirect
 @never_cache
 @require_safe
 @login_required

@@ -26,6 +26,7 @@ from assessments.models import (
 from casework import selectors as casework_selectors
 from core.access import Capability
 from core.errors import PermissionDenied
+from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, reads_of
 from core.validation import today
 
 R = Capability.PARTICIPANT_READ
@@ -53,7 +54,7 @@ class LanguageAssessmentViewSet(ResourceViewSet):
     input_serializer = s.LanguageAssessmentInputSerializer
     update_serializer = s.LanguageAssessmentUpdateSerializer
     default_ordering = ("-assessed_on", "-id")
-    access_log_name = "language_assessments"
+    read_log = reads_of("language_assessments")
 
     def scoped_queryset(self) -> Any:
         return selectors.language_assessment_list(
@@ -96,7 +97,7 @@ class SkillAssessmentViewSet(ResourceViewSet):
     input_serializer = s.SkillAssessmentInputSerializer
     update_serializer = s.SkillAssessmentUpdateSerializer
     default_ordering = ("-assessed_on", "-id")
-    access_log_name = "skill_assessments"
+    read_log = reads_of("skill_assessments")
 
     def scoped_queryset(self) -> Any:
         return selectors.skill_assessment_list(
@@ -133,6 +134,7 @@ class LicenceTypeViewSet(PolkuViewSet):
     """The licence-card catalogue (every authenticated user)."""
 
     required_capabilities = {"GET": Capability.LICENCE_TYPE_READ}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
     lookup_url_kwarg = "code"
     lookup_value_regex = "[a-z0-9_-]+"
@@ -164,6 +166,7 @@ class TrainingViewSet(ResourceViewSet):
         "POST": Capability.TRAINING_WRITE,
         "PATCH": Capability.TRAINING_WRITE,
     }
+    read_log = {"GET": NO_PERSONAL_DATA}
     filterset_class = filters.TrainingFilter
     queryset = Training.objects.none()
     input_serializer = s.TrainingInputSerializer
@@ -217,7 +220,7 @@ class EnrolmentViewSet(ResourceViewSet):
     queryset = Enrolment.objects.none()
     input_serializer = s.EnrolmentInputSerializer
     default_ordering = ("-id",)
-    access_log_name = "enrolments"
+    read_log = {**reads_of("enrolments"), "transition": WRITE_ANSWER}
 
     def scoped_queryset(self) -> Any:
         return selectors.enrolment_list(scope=casework_selectors.attached_scope(self.request.user))
@@ -277,7 +280,7 @@ class LicenceCardViewSet(ResourceViewSet):
     input_serializer = s.LicenceCardInputSerializer
     update_serializer = s.LicenceCardUpdateSerializer
     default_ordering = ("-issued_on", "-id")
-    access_log_name = "licence_cards"
+    read_log = reads_of("licence_cards")
 
     def scoped_queryset(self) -> Any:
         return selectors.licence_card_list(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from api.base import PolkuViewMixin
 from casework import matching, selectors
 from core.access import Capability, Role
+from core.read_log import ReadLog
 from core.validation import today
 
 
@@ -62,6 +63,7 @@ class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
     Only participants the caller may read are suggested; suggestions are never stored."""
 
     required_capabilities = {"GET": Capability.CANDIDATES_READ}
+    read_log = {"GET": ReadLog("vacancies:candidates", role=Role.COUNSELLOR)}
     http_method_names = ["get", "head", "options"]
     serializer_class = CandidateSuggestionSerializer
 
@@ -76,10 +78,5 @@ class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
         if size and number.isascii() and number.isdecimal() and 0 < int(number) <= MAX_PAGE:
             ranking.expect((int(number) - 1) * size, size)  # the page and the total in one query
         page = self.paginate_queryset(ranking)
-        self.log_read(
-            request,
-            "vacancies:candidates",
-            [(s.participant_id, s.municipality_id) for s in page],
-            role=Role.COUNSELLOR,
-        )
+        self.shown(page)
         return self.get_paginated_response([suggestion_data(s) for s in page])

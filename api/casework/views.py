@@ -27,8 +27,10 @@ from api.resources import ResourceViewSet
 from casework import history as history_selectors
 from casework import selectors, services
 from casework.models import CaseNote, Employer, Outcome, Participant, Vacancy
+from core import read_log as logged
 from core.access import Capability
 from core.errors import PermissionDenied, ValidationFailed
+from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, ReadLog, reads_of
 from core.validation import today
 from municipalities.selectors import municipality_ids_in_areas_of
 
@@ -69,6 +71,18 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
         "consents": {"GET": R, "POST": W},
         **LIFECYCLE_ACTION_CAPABILITIES,
     }
+    read_log = {
+        "list": ReadLog("participants:list", subject=logged.participant_row),
+        "retrieve": ReadLog("participants:detail", subject=logged.participant),
+        "history": ReadLog("participants:history", subject=logged.participant),
+        "access_log": ReadLog("participants:access_log", subject=logged.participant),
+        "consents": {
+            "GET": ReadLog("participants:consents", subject=logged.participant),
+            "POST": WRITE_ANSWER,
+        },
+        "transition": WRITE_ANSWER,
+        "duplicates": ReadLog("participants:duplicates", subject=logged.participant),
+    }
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ParticipantFilter
     queryset = Participant.objects.none()
@@ -89,14 +103,12 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
             view=self,
             count_from=queryset.select_related(None).order_by(),  # no joins to count
         )
-        self.log_read(request, "participants:list", [(r["id"], r["municipality_id"]) for r in rows])
+        self.shown(rows)
         return self.get_paginated_response([s.participant_row(row) for row in rows])
 
     def retrieve(self, request: Any, id: str) -> Response:
         participant = selectors.participant_get(user=request.user, participant_id=id)
-        self.log_read(
-            request, "participants:detail", [(participant.pk, participant.municipality_id)]
-        )
+        self.shown([participant])
         return self.ok(s.participant_data(participant), participant)
 
     def create(self, request: Any) -> Response:
@@ -148,9 +160,7 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
     def history(self, request: Any, id: str) -> Response:
         participant = selectors.participant_get(user=request.user, participant_id=id)
         entries = self.paginate_queryset(history_selectors.participant_history(participant))
-        self.log_read(
-            request, "participants:history", [(participant.pk, participant.municipality_id)]
-        )
+        self.shown([participant])
         return self.get_paginated_response(entries)
 
     @extend_schema(responses=s.AccessLogEntrySerializer(many=True), filters=False)
@@ -168,9 +178,7 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
             }
             for link in page
         ]
-        self.log_read(
-            request, "participants:access_log", [(participant.pk, participant.municipality_id)]
-        )
+        self.shown([participant])
         return self.get_paginated_response(entries)
 
     @extend_schema(methods=["GET"], responses=s.ConsentSerializer(many=True), filters=False)
@@ -189,9 +197,7 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
             .filter(participant=participant)
             .order_by("-granted_on", "-id")
         )
-        self.log_read(
-            request, "participants:consents", [(participant.pk, participant.municipality_id)]
-        )
+        self.shown([participant])
         return self.get_paginated_response([s.consent_data(c, today()) for c in consents])
 
     def reread(self, request: Any, resource_id: str) -> Response | None:
@@ -205,13 +211,15 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
         return response
 
 
+#: A consent read again for a replay is logged like the participant's consent list.
+CONSENT_READ = ReadLog("participants:consents")
+
+
 def _consent_reread(view: Any, request: Any, consent_id: str) -> Response:
     """A consent as the caller may read it now (for an idempotent replay), access-logged like
     the participant's consent list."""
     consent = selectors.consent_get(user=request.user, consent_id=consent_id)
-    view.log_read(
-        request, "participants:consents", [(consent.participant_id, consent.municipality_id)]
-    )
+    view.shown([consent], read=CONSENT_READ)
     return view.ok(s.consent_data(consent, today()), consent)
 
 
@@ -219,6 +227,7 @@ class ConsentViewSet(PolkuViewSet):
     """Consent actions (reading consents goes through the participant)."""
 
     action_capabilities = {"withdraw": W}
+    read_log = {"withdraw": WRITE_ANSWER}
     queryset = Participant.objects.none()
 
     @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
@@ -259,7 +268,7 @@ class CaseNoteViewSet(ResourceViewSet):
     input_serializer = s.CaseNoteInputSerializer
     update_serializer = s.CaseNoteUpdateSerializer
     default_ordering = ("-occurred_at", "-id")
-    access_log_name = "case_notes"
+    read_log = reads_of("case_notes")
 
     def scoped_queryset(self) -> Any:
         return selectors.case_note_list(user=self.request.user)
@@ -301,6 +310,7 @@ class EmployerViewSet(ResourceViewSet):
         "POST": Capability.EMPLOYER_WRITE,
         "PATCH": Capability.EMPLOYER_WRITE,
     }
+    read_log = {"GET": NO_PERSONAL_DATA}
     filterset_class = filters.EmployerFilter
     queryset = Employer.objects.none()
     input_serializer = s.EmployerInputSerializer
@@ -346,6 +356,7 @@ class VacancyViewSet(ResourceViewSet):
         "PATCH": Capability.VACANCY_WRITE,
     }
     action_capabilities = {"transition": Capability.VACANCY_WRITE}
+    read_log = {"GET": NO_PERSONAL_DATA, "transition": NO_PERSONAL_DATA}
     filterset_class = filters.VacancyFilter
     queryset = Vacancy.objects.none()
     input_serializer = s.VacancyInputSerializer
@@ -427,7 +438,7 @@ class OutcomeViewSet(ResourceViewSet):
     input_serializer = s.OutcomeInputSerializer
     update_serializer = s.OutcomeUpdateSerializer
     default_ordering = ("-starts_on", "-id")
-    access_log_name = "outcomes"
+    read_log = reads_of("outcomes")
 
     def scoped_queryset(self) -> Any:
         return selectors.outcome_list(user=self.request.user)

@@ -5,7 +5,7 @@ Memory stays flat in the number of rows: the rows come from a chunked iterator (
 cursor on PostgreSQL), the CSV is written and sent row by row, and the XLSX is written by
 openpyxl's write-only mode (rows go to a temporary file, never into a tree of cells) and then sent
 from that file in chunks. The access log gets one event naming every exported participant,
-written by one ``INSERT … SELECT`` (core.access_log.record_access_for_queryset).
+written by one ``INSERT … SELECT`` (the view reports it: ``PolkuViewMixin.shown_all``).
 
 Spreadsheets run what looks like a formula: a cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return is written with a leading apostrophe (OWASP "CSV injection").
@@ -26,7 +26,7 @@ from openpyxl import Workbook
 
 from api.casework.serializers import PARTICIPANT_VALUES, participant_row
 from core.access import Role
-from core.access_log import record_access_for_queryset
+from core.read_log import ReadLog
 
 FORMATS = ("csv", "xlsx")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,12 +123,13 @@ def _xlsx_stream(title: str, headers: list[str], queryset: Any) -> Iterator[byte
         os.unlink(path)
 
 
-def caseload_export(*, user: Any, queryset: Any, export_format: str) -> StreamingHttpResponse:
-    """Log the read of every row, then stream them. ``queryset`` is the scoped, filtered and
-    ordered participant list."""
-    record_access_for_queryset(
-        user=user, role=Role.COUNSELLOR, action="participants:export", queryset=queryset
-    )
+#: The export's access-log event: one, naming every exported participant.
+EXPORT_READ = ReadLog("participants:export", role=Role.COUNSELLOR)
+
+
+def caseload_export(*, queryset: Any, export_format: str) -> StreamingHttpResponse:
+    """Stream every row (the view reports them to the read-access log, EXPORT_READ).
+    ``queryset`` is the scoped, filtered and ordered participant list."""
     headers = [str(header) for _key, header in COLUMNS]  # in the request's language, now
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if export_format == "csv":

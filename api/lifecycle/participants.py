@@ -40,9 +40,8 @@ class ParticipantLifecycleActions:
             return None
         if export_format not in caseload.FORMATS:
             raise ValidationFailed.single("format", gettext("Use json, csv or xlsx."))
-        return caseload.caseload_export(
-            user=request.user, queryset=queryset, export_format=export_format
-        )
+        self.shown_all(queryset, read=caseload.EXPORT_READ)  # type: ignore[attr-defined]
+        return caseload.caseload_export(queryset=queryset, export_format=export_format)
 
     @extend_schema(
         summary="List possible duplicates",
@@ -55,8 +54,7 @@ class ParticipantLifecycleActions:
     @action(detail=False, methods=["get"], filter_backends=[])
     def duplicates(self, request: Any) -> Response:
         pairs = self.paginate_queryset(duplicates.duplicate_pairs(user=request.user))  # type: ignore[attr-defined]
-        subjects = [(p.pk, p.municipality_id) for pair in pairs for p in pair]
-        self.log_read(request, "participants:duplicates", subjects)  # type: ignore[attr-defined]
+        self.shown([p for pair in pairs for p in pair])  # type: ignore[attr-defined]
         return self.get_paginated_response([duplicate_views.pair_data(pair) for pair in pairs])  # type: ignore[attr-defined]
 
     @extend_schema(

@@ -10,6 +10,7 @@ from api.base import PolkuViewSet
 from api.roles import roles_of
 from casework.selectors import employer_of
 from core.access import Capability, Role
+from core.read_log import NO_PERSONAL_DATA
 from municipalities import selectors
 from municipalities.models import Municipality
 
@@ -56,6 +57,7 @@ class MunicipalityViewSet(PolkuViewSet):
     """Public facts about the municipalities the caller works with."""
 
     required_capabilities = {"GET": Capability.MUNICIPALITY_READ}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
     lookup_url_kwarg = "code"
     lookup_value_regex = "[0-9]{3}"

@@ -27,6 +27,7 @@ from api.reporting.renderers import ESFReportCSVRenderer, ESFReportXLSXRenderer
 from api.schema import ErrorSerializer, PolkuAutoSchema
 from core.access import Capability, roles_with
 from core.errors import PermissionDenied, ValidationFailed
+from core.read_log import NO_PERSONAL_DATA
 from municipalities.selectors import (
     municipal_scope,
     municipality_get,
@@ -71,6 +72,7 @@ class MunicipalityDashboardView(PolkuViewMixin, GenericAPIView):
     a rollup at most five minutes old (``computed_at`` says when; ADR 12)."""
 
     required_capabilities = {"GET": Capability.DASHBOARD_READ}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
     serializer_class = s.DashboardSerializer
 
@@ -98,6 +100,7 @@ class PilotDashboardView(PolkuViewMixin, GenericAPIView):
     most five minutes old (``computed_at`` says when); filtered by a period, it is live."""
 
     required_capabilities = {"GET": Capability.PILOT_DASHBOARD_READ}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
     serializer_class = s.DashboardSerializer
 
@@ -137,6 +140,7 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
     whole scope: JSON, CSV or XLSX (DESIGN.md §7)."""
 
     required_capabilities = {"GET": Capability.REPORT_READ}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
     serializer_class = s.ESFReportSerializer
     renderer_classes = [FastJSONRenderer, ESFReportCSVRenderer, ESFReportXLSXRenderer]

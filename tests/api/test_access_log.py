@@ -3,8 +3,14 @@ one event (who, role, action, outcome) with one link per participant shown; read
 resources append none; a participant's log is readable newest first, in pages."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory, force_authenticate
 
+from api.base import PolkuViewSet
+from core import read_log
 from core.models import AccessEvent, AccessEventSubject
+from core.read_log import ReadLog
 from tests import factories
 from tests.api.conftest import client_for
 
@@ -276,3 +282,68 @@ def test_candidate_suggestions_log_one_event_naming_every_candidate_shown(world)
     assert events[0].action == "vacancies:candidates"
     assert events[0].role == "counsellor"
     assert _subjects(events[0]) == {p.pk for p in candidates}
+
+
+# The base view writes the event from the declaration ------------------------------------------
+
+
+class _Shows(PolkuViewSet):
+    """A view that shows one participant, declared as it should be."""
+
+    required_capabilities = {"GET": "authenticated"}
+    read_log = {"list": ReadLog("tests:list", subject=read_log.participant)}
+    participant = None
+
+    def list(self, request):
+        self.shown([self.participant])
+        return Response({"ok": True})
+
+
+class _ForgetsToReport(_Shows):
+    def list(self, request):
+        return Response({"ok": True})
+
+
+class _DeclaresNothing(_Shows):
+    read_log = {}
+
+
+def _call(view_class, user, participant):
+    view_class.participant = participant
+    request = APIRequestFactory().get("/api/v1/tests/")
+    force_authenticate(request, user=user)
+    return view_class.as_view({"get": "list"})(request)
+
+
+def test_the_base_view_writes_the_declared_event_with_the_role_from_the_priority_table(world):
+    # given a reader who is both admin and counsellor
+    world.counsellor.is_staff = world.counsellor.is_superuser = True
+    world.counsellor.save()
+    before = AccessEvent.objects.count()
+
+    # when
+    response = _call(_Shows, world.counsellor, world.participant)
+
+    # then
+    assert response.status_code == 200
+    (event,) = _events_after(before)
+    assert (event.action, event.role, event.user_id) == (
+        "tests:list",
+        "counsellor",
+        world.counsellor.pk,
+    )
+    assert _subjects(event) == {world.participant.pk}
+
+
+@pytest.mark.parametrize("view_class", [_ForgetsToReport, _DeclaresNothing])
+def test_a_view_that_does_not_report_what_it_declared_fails_loudly(world, view_class):
+    # given a view that declares a ReadLog and never reports, or reports and declares nothing
+    before = AccessEvent.objects.count()
+
+    # when it answers, then the answer fails (a server error, never an unlogged read)
+    try:
+        status = _call(view_class, world.counsellor, world.participant).status_code
+    except ImproperlyConfigured:
+        status = 500
+    assert status == 500
+    assert AccessEvent.objects.count() == before

@@ -4,6 +4,9 @@
   it needs (the schema and docs pages are public by design); a view that declares none refuses
   everyone;
 - every route appears in the generated OpenAPI schema, with every method it answers;
+- every read (GET) and every custom action declares what it writes to the read-access log
+  (core.read_log: a ``ReadLog``, ``NO_PERSONAL_DATA`` or ``WRITE_ANSWER``), and names only actions
+  and methods the view has;
 - the schema validates with no warnings (``manage.py spectacular --validate --fail-on-warn``).
 """
 
@@ -24,8 +27,9 @@ from drf_spectacular.views import (
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from api.base import PolkuViewSet
+from api.base import PolkuViewMixin, PolkuViewSet
 from api.permissions import required_capability
+from core.read_log import declared
 from tests import factories
 
 API_PREFIX = "api/v1/"
@@ -98,6 +102,47 @@ def test_every_method_of_every_route_declares_a_capability(path, view_class, met
         view.action = action
         capability = required_capability(view, method)
         assert capability is not None, f"{method} {path} ({action}) declares no capability"
+
+
+#: Viewset actions that write and answer the record written: a declaration is optional (none
+#: means the answer is not logged as a read; the write is in the history).
+STANDARD_WRITES = {"create", "partial_update", "update", "destroy"}
+HTTP_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+
+def _needs_read_log(method: str, action: str | None) -> bool:
+    return method == "GET" or (action is not None and action not in STANDARD_WRITES)
+
+
+@pytest.mark.parametrize(
+    ("path", "view_class", "methods", "initkwargs"),
+    ROUTES,
+    ids=[path for path, *_ in ROUTES],
+)
+def test_every_read_and_custom_action_declares_its_access_log(
+    path, view_class, methods, initkwargs
+):
+    if view_class in PUBLIC_VIEWS:
+        return
+    assert issubclass(view_class, PolkuViewMixin), f"{path} does not use the base view"
+    for method, action in methods.items():
+        if _needs_read_log(method, action):
+            assert declared(view_class.read_log, action, method) is not None, (
+                f"{method} {path} ({action}) declares nothing in read_log: a ReadLog, "
+                "NO_PERSONAL_DATA or WRITE_ANSWER (docs/access.md)"
+            )
+
+
+def test_read_log_declarations_name_only_actions_and_methods_the_view_has():
+    known: dict[type, set[str]] = {}
+    for _, view_class, methods, _ in ROUTES:
+        if view_class not in PUBLIC_VIEWS:
+            known.setdefault(view_class, set(HTTP_METHODS)).update(
+                action for action in methods.values() if action
+            )
+    for view_class, names in known.items():
+        unknown = set(view_class.read_log) - names
+        assert not unknown, f"{view_class.__name__}.read_log names {unknown}, not its actions"
 
 
 class _Undeclared(PolkuViewSet):

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from assessments.selectors import licence_type_list
 from core.access import Capability, roles_with
 from core.errors import NotFound, ValidationFailed
+from core.read_log import NO_PERSONAL_DATA, declare
 from municipalities.models import Municipality
 from municipalities.selectors import municipal_scope, municipality_get, municipality_list
 from reporting.periods import Period, parse_period
@@ -87,7 +88,10 @@ def _dashboard_page(capability: Capability) -> Callable[[Callable[..., HttpRespo
                     request, 400, title=_("Check the period"), message=validation_message(error)
                 )
 
-        return require_safe(page(capability, forbidden=_no_dashboards)(wrapper))
+        # Aggregates only: the dashboards name no participant (core.read_log).
+        return declare(NO_PERSONAL_DATA)(
+            require_safe(page(capability, forbidden=_no_dashboards)(wrapper))
+        )
 
     return decorator
 
