@@ -91,8 +91,8 @@ def declared(declarations: Declarations, action: str | None, method: str) -> Dec
         if isinstance(value, Mapping):
             return value.get(method)
         return value
-    value = declarations.get(method)
-    return None if isinstance(value, Mapping) else value
+    fallback = declarations.get(method)
+    return None if isinstance(fallback, Mapping) else fallback
 
 
 View = TypeVar("View", bound=Callable[..., Any])
