@@ -9,12 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.access import Capability
+from core.access_log import record_access
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from web.places import places_for, user_capabilities
 
@@ -82,3 +84,18 @@ def page(
         return never_cache(login_required(wrapper))
 
     return decorator
+
+
+def log_read(
+    request: HttpRequest, action: str, subjects: list[tuple[int, int]], *, role: str
+) -> None:
+    """The page's read of these participants' personal data, in the same read-access log as
+    the API (``core.access_log.record_access``); ``action`` names the page (``web:…``)."""
+    if subjects:
+        record_access(user=request.user, role=role, action=action, subjects=subjects)
+
+
+def paginate(request: HttpRequest, items: Any, *, per_page: int = 25, name: str = "page") -> Any:
+    """One page of ``items`` (a queryset or a sequence with ``len``) from ``?<name>=N``; a page
+    number out of range shows the last page, a malformed one the first."""
+    return Paginator(items, per_page).get_page(request.GET.get(name))

@@ -7,5 +7,6 @@ from web import views
 
 urlpatterns = [
     path("dashboard/", include("web.dashboard.urls")),
+    path("workspace/", include("web.workspace.urls")),
     path("", views.home, name="home"),
 ]

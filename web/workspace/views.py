@@ -1,0 +1,169 @@
+"""The counsellors' pages (DESIGN.md §13): the worklist, the caseload and the participant page.
+Every read goes through the same selectors as the API (scoped by municipality first, 404
+outside it) and every page that shows participant data writes the read-access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+
+from api.filters import ParticipantFilter
+from assessments import language_levels
+from assessments.selectors import (
+    enrolment_list,
+    language_assessment_list,
+    licence_card_list,
+    skill_assessment_list,
+)
+from casework import history as history_selectors
+from casework import selectors
+from casework.models import Match, Participant
+from core.access import Capability, Role
+from core.validation import today
+from plans import selectors as plan_selectors
+from web.pages import log_read, page, paginate
+from web.workspace import worklist as worklist_selectors
+
+COUNSELLOR = Role.COUNSELLOR.value
+
+
+@require_safe
+@page(Capability.PARTICIPANT_READ)
+def worklist(request: HttpRequest) -> HttpResponse:
+    groups = worklist_selectors.worklist_groups(request.user, on=today())
+    shown = [
+        (item.participant_id, item.municipality_id) for group in groups for item in group.items
+    ]
+    log_read(request, "web:worklist", shown, role=COUNSELLOR)
+    return TemplateResponse(request, "web/workspace/worklist.html", {"groups": groups})
+
+
+@require_safe
+@page(Capability.PARTICIPANT_READ)
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The API's own filters (``api.filters.ParticipantFilter``) over the API's selector."""
+    filters = ParticipantFilter(request.GET, queryset=selectors.participant_list(user=request.user))
+    queryset = filters.qs if filters.is_valid() else selectors.participant_list(user=request.user)
+    if request.GET.get("unassigned"):
+        queryset = queryset.filter(counsellor__isnull=True)
+    if not request.GET.get("ordering"):
+        queryset = queryset.order_by("last_name", "first_name", "id")
+    participants = paginate(request, queryset)
+    log_read(
+        request,
+        "web:participants:list",
+        [(p.pk, p.municipality_id) for p in participants],
+        role=COUNSELLOR,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "web/workspace/caseload.html",
+        {
+            "participants": participants,
+            "filters": filters,
+            "statuses": Participant.Status.choices,
+            "chosen_statuses": request.GET.getlist("status"),
+            "query": query.urlencode(),
+        },
+        status=200 if filters.is_valid() else 400,
+    )
+
+
+def _levels(assessment: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "skill": skill,
+            "level": getattr(assessment, skill),
+            "cefr": language_levels.cefr(getattr(assessment, skill)),
+            "yki": language_levels.yki(getattr(assessment, skill)),
+        }
+        for skill in language_levels.SKILLS
+    ]
+
+
+def participant_sections(user: Any, participant: Participant) -> dict[str, Any]:
+    """Everything attached to one participant, each through its API selector."""
+    scope = selectors.attached_scope(user)
+    on = today()
+    language_assessments = list(
+        language_assessment_list(scope=scope)
+        .filter(participant=participant)
+        .order_by("-assessed_on", "-id")
+    )
+    cards = list(
+        licence_card_list(scope=scope).filter(participant=participant).order_by("-issued_on")
+    )
+    return {
+        "language_assessments": [
+            {"assessment": a, "levels": _levels(a)} for a in language_assessments
+        ],
+        "skill_assessments": skill_assessment_list(scope=scope)
+        .filter(participant=participant)
+        .order_by("-assessed_on", "-id"),
+        "cards": [{"card": card, "is_valid": card.is_valid_on(on)} for card in cards],
+        "enrolments": enrolment_list(scope=scope)
+        .filter(participant=participant)
+        .select_related("training__licence_type")
+        .order_by("-id"),
+        "consents": [
+            {"consent": consent, "is_valid": consent.is_valid_on(on)}
+            for consent in selectors.consent_list(user=user)
+            .filter(participant=participant)
+            .order_by("-granted_on", "-id")
+        ],
+        "matches": selectors.match_list(user=user)
+        .filter(participant=participant)
+        .select_related("vacancy__employer")
+        .order_by("-id"),
+        "outcomes": selectors.outcome_list(user=user)
+        .filter(participant=participant)
+        .order_by("-starts_on"),
+        "open_match_statuses": Match.OPEN_STATUSES,
+        "today": on,
+    }
+
+
+@require_safe
+@page(Capability.PARTICIPANT_READ)
+def participant_detail(request: HttpRequest, participant_id: Any) -> HttpResponse:
+    participant = selectors.participant_get(user=request.user, participant_id=participant_id)
+    history = paginate(
+        request, history_selectors.participant_history(participant), per_page=20, name="history"
+    )
+    access_log = paginate(
+        request,
+        history_selectors.participant_access_log(participant),
+        per_page=20,
+        name="log",
+    )
+    context = {
+        "participant": participant,
+        "history": history,
+        "access_log": access_log,
+        **participant_sections(request.user, participant),
+        **plan_sections(request.user, participant),
+    }
+    log_read(
+        request,
+        "web:participants:detail",
+        [(participant.pk, participant.municipality_id)],
+        role=COUNSELLOR,
+    )
+    return TemplateResponse(request, "web/workspace/participant.html", context)
+
+
+def plan_sections(user: Any, participant: Participant) -> dict[str, Any]:
+    """Plans and appointments (DESIGN.md §10), through the plans app's selectors."""
+    return {
+        "plans": plan_selectors.plan_list(user=user)
+        .filter(participant=participant)
+        .order_by("-id"),
+        "appointments": plan_selectors.appointment_list(user=user)
+        .filter(participant=participant)
+        .order_by("-starts_at"),
+    }

@@ -1,0 +1,113 @@
+"""The worklist on the workspace's first page: what waits for the counsellor, grouped, each
+item linked to its participant. Built from the API's selectors (participants, matches,
+enrolments, appointments); the statutory-deadline worklist of DESIGN.md §10 joins it when its
+selector is on main."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.selectors import enrolment_list
+from casework import selectors
+from plans import selectors as plan_selectors
+
+#: Items per group on the first page; the group links to the full list where one exists.
+GROUP_SIZE = 10
+DUE_SOON = datetime.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Item:
+    participant_id: int
+    municipality_id: int
+    participant_uuid: Any
+    name: str
+    detail: str
+    due: Any = None
+
+
+@dataclass
+class Group:
+    key: str
+    title: Any
+    items: list[Item] = field(default_factory=list)
+
+
+def _name(participant: Any) -> str:
+    return f"{participant.first_name} {participant.last_name}"
+
+
+def worklist_groups(user: Any, *, on: datetime.date) -> list[Group]:
+    """A few small indexed queries, each scoped like the API's lists."""
+    referred = Group("referred", _("Referred, waiting for a first meeting"))
+    for participant in (
+        selectors.participant_list(user=user)
+        .filter(status="referred")
+        .order_by("enrolled_on", "id")[:GROUP_SIZE]
+    ):
+        referred.items.append(
+            Item(
+                participant.pk,
+                participant.municipality_id,
+                participant.uuid,
+                _name(participant),
+                "",
+                participant.enrolled_on,
+            )
+        )
+    appointments = Group("appointments", _("Appointments in the next two weeks"))
+    now = timezone.now()
+    for appointment in (
+        plan_selectors.appointment_list(user=user)
+        .filter(status="planned", starts_at__gte=now, starts_at__lte=now + DUE_SOON)
+        .order_by("starts_at", "id")[:GROUP_SIZE]
+    ):
+        appointments.items.append(
+            Item(
+                appointment.participant_id,
+                appointment.municipality_id,
+                appointment.participant.uuid,
+                _name(appointment.participant),
+                appointment.get_kind_display(),
+                timezone.localtime(appointment.starts_at),
+            )
+        )
+    proposed = Group("proposed", _("Matches proposed, not yet shared with the employer"))
+    for match in (
+        selectors.match_list(user=user)
+        .filter(status="proposed")
+        .select_related("vacancy__employer")
+        .order_by("created_at", "id")[:GROUP_SIZE]
+    ):
+        proposed.items.append(
+            Item(
+                match.participant_id,
+                match.municipality_id,
+                match.participant.uuid,
+                _name(match.participant),
+                f"{match.vacancy.title} · {match.vacancy.employer.name}",
+            )
+        )
+    results = Group("results", _("Trainings attended, result not recorded"))
+    for enrolment in (
+        enrolment_list(scope=selectors.attached_scope(user))
+        .filter(status="attended")
+        .select_related("training__licence_type", "participant")
+        .order_by("training__ends_on", "id")[:GROUP_SIZE]
+    ):
+        results.items.append(
+            Item(
+                enrolment.participant_id,
+                enrolment.municipality_id,
+                enrolment.participant.uuid,
+                _name(enrolment.participant),
+                enrolment.training.licence_type.name_en,
+                enrolment.training.ends_on,
+            )
+        )
+    return [referred, appointments, proposed, results]
