@@ -20,6 +20,7 @@ from api.lifecycle.duplicates import duplicate_warnings
 from api.lifecycle.participants import (
     EXPORT_FORMAT_PARAMETER,
     LIFECYCLE_ACTION_CAPABILITIES,
+    LIFECYCLE_READ_LOG,
     ParticipantLifecycleActions,
     export_responses,
 )
@@ -81,7 +82,7 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
             "POST": WRITE_ANSWER,
         },
         "transition": WRITE_ANSWER,
-        "duplicates": ReadLog("participants:duplicates", subject=logged.participant),
+        **LIFECYCLE_READ_LOG,
     }
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ParticipantFilter

@@ -17,14 +17,21 @@ from api.lifecycle import duplicates as duplicate_views
 from api.lifecycle import serializers as s
 from api.reporting.views import QueryFormatNegotiation
 from casework import duplicates, selectors, subject_access
+from core import read_log as logged
 from core.access import Capability
 from core.errors import ValidationFailed
+from core.read_log import Declarations, ReadLog
 
 R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
 
 #: Merged into ParticipantViewSet.action_capabilities.
 LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {"duplicates": R, "export": R}
+#: Merged into ParticipantViewSet.read_log.
+LIFECYCLE_READ_LOG: Declarations = {
+    "duplicates": ReadLog("participants:duplicates", subject=logged.participant),
+    "export": ReadLog("participants:subject_export", subject=logged.participant),
+}
 
 
 class ParticipantLifecycleActions:
@@ -72,9 +79,7 @@ class ParticipantLifecycleActions:
     @action(detail=True, methods=["get"], filter_backends=[])
     def export(self, request: Any, id: str) -> Response:
         participant = selectors.participant_get(user=request.user, participant_id=id)
-        self.log_read(  # type: ignore[attr-defined]
-            request, "participants:subject_export", [(participant.pk, participant.municipality_id)]
-        )
+        self.shown([participant])  # type: ignore[attr-defined]
         document = subject_access.participant_export(participant)
         response = Response(document)
         response["Content-Disposition"] = (
