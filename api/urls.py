@@ -8,6 +8,8 @@ from api.casework import matches
 from api.casework import views as casework
 from api.casework.candidates import VacancyCandidatesView
 from api.municipalities import views as municipalities
+from api.plans import plans
+from api.plans import views as plan_views
 from api.reporting import views as reporting
 
 
@@ -34,6 +36,13 @@ router.register("employers", casework.EmployerViewSet, basename="employer")
 router.register("vacancies", casework.VacancyViewSet, basename="vacancy")
 router.register("matches", matches.MatchViewSet, basename="match")
 router.register("outcomes", casework.OutcomeViewSet, basename="outcome")
+router.register(
+    "service-needs-assessments",
+    plan_views.ServiceNeedsAssessmentViewSet,
+    basename="service-needs-assessment",
+)
+router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("appointments", plan_views.AppointmentViewSet, basename="appointment")
 
 app_name = "api"
 urlpatterns = [

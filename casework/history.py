@@ -4,11 +4,14 @@ foreign keys are shown as usernames, codes or public UUIDs."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 
@@ -22,7 +25,7 @@ from assessments.models import (
 )
 from casework import identity_codes
 from casework.models import CaseNote, Consent, Match, Outcome, Participant, ParticipantCover
-from core.models import AccessEventSubject
+from core.models import AccessEventSubject, AuditedModel
 from municipalities.models import Municipality
 
 ATTACHED_MODELS: tuple[tuple[type[models.Model], str], ...] = (
@@ -37,8 +40,27 @@ ATTACHED_MODELS: tuple[tuple[type[models.Model], str], ...] = (
     (ParticipantCover, "cover"),
 )
 _SKIPPED = {"id", "uuid", "version", "created_at", "updated_at", "identity_code_encrypted",
-            "identity_code_is_temporary", "explanation"}  # fmt: skip
+            "identity_code_is_temporary", "explanation", "warnings",
+            "unreferred_services"}  # fmt: skip
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def attached_models() -> list[tuple[type[models.Model], str]]:
+    """The models above, then every other audited model with a ``participant`` foreign key,
+    found in the app registry: the apps above casework (``plans``) attach records to a
+    participant without casework importing them (ADR 4)."""
+    listed = {model for model, _name in ATTACHED_MODELS}
+    found = list(ATTACHED_MODELS)
+    for model in apps.get_models():
+        if model in listed or not issubclass(model, AuditedModel):
+            continue
+        try:
+            field = model._meta.get_field("participant")
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation and field.related_model is Participant:
+            found.append((model, re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()))
+    return found
 
 
 def _label(model: type[models.Model], obj: Any) -> Any:
@@ -85,7 +107,7 @@ def participant_history(participant: Participant) -> list[dict[str, Any]]:
     sources: list[tuple[str, QuerySet[Any]]] = [
         ("participant", Participant.history.filter(id=participant.pk))
     ]
-    for model, name in ATTACHED_MODELS:
+    for model, name in attached_models():
         sources.append((name, model.history.filter(participant_id=participant.pk)))  # type: ignore[attr-defined]
 
     collected: list[tuple[str, list[Any], list[models.Field]]] = []

@@ -24,6 +24,7 @@ from casework.models import (
     Participant,
     Vacancy,
 )
+from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
 from tests import factories
 
 TODAY = factories.TODAY
@@ -42,6 +43,10 @@ DOMAIN_MODELS = (
     Vacancy,
     Match,
     Outcome,
+    ServiceNeedsAssessment,
+    Plan,
+    PlanReview,
+    Appointment,
 )
 
 
@@ -108,6 +113,9 @@ class World:
     vacancy2: Vacancy
     match: Match
     outcome: Outcome
+    needs_assessment: ServiceNeedsAssessment
+    plan: Plan
+    appointment: Appointment
 
     def user(self, role: str) -> Any:
         return None if role == "anonymous" else getattr(self, role)
@@ -162,6 +170,9 @@ def build_world() -> World:
             vacancy=vacancy, participant=participant, status="shared", reached_shared_on=TODAY
         ),
         outcome=factories.OutcomeFactory(participant=participant, employer=employer),
+        needs_assessment=factories.ServiceNeedsAssessmentFactory(participant=participant),
+        plan=factories.PlanFactory(participant=participant, agreed=True),
+        appointment=factories.AppointmentFactory(participant=participant),
     )
 
 

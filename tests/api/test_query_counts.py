@@ -229,7 +229,37 @@ LISTS = [
         "counsellor",
         _access_log_rows,
     ),
+    (
+        "service-needs-assessments",
+        lambda ctx: "/api/v1/service-needs-assessments/",
+        "counsellor",
+        lambda ctx, n: factories.ServiceNeedsAssessmentFactory.create_batch(n, completed=True),
+    ),
+    (
+        "plans",
+        lambda ctx: "/api/v1/plans/",
+        "counsellor",
+        lambda ctx, n: factories.PlanFactory.create_batch(n),
+    ),
+    (
+        "plan reviews",
+        lambda ctx: f"/api/v1/plans/{_agreed_plan(ctx).uuid}/reviews/",
+        "counsellor",
+        lambda ctx, n: factories.PlanReviewFactory.create_batch(n, plan=_agreed_plan(ctx)),
+    ),
+    (
+        "appointments",
+        lambda ctx: "/api/v1/appointments/",
+        "counsellor",
+        lambda ctx, n: factories.AppointmentFactory.create_batch(n),
+    ),
 ]
+
+
+def _agreed_plan(ctx):
+    if getattr(ctx, "plan", None) is None:
+        ctx.plan = factories.PlanFactory(participant=ctx.the_participant(), agreed=True)
+    return ctx.plan
 
 
 def _count_queries(client, path, page_size):

@@ -49,6 +49,7 @@ from api.authentication import token_issue
 from assessments.models import Enrolment, LanguageAssessment, LicenceCard, SkillAssessment, Training
 from casework.models import CaseNote, Consent, Employer, Match, Outcome, Participant, Vacancy
 from config.wsgi import application
+from plans.models import Appointment, Plan, ServiceNeedsAssessment
 from tests import factories
 
 FUZZ_EXAMPLES = int(os.environ.get("POLKU_FUZZ_EXAMPLES", "25"))
@@ -95,6 +96,9 @@ _RESOURCE_BY_PREFIX = {
     "/api/v1/outcomes/": "outcomes",
     "/api/v1/municipalities/": "municipalities",
     "/api/v1/licence-types/": "licence-types",
+    "/api/v1/service-needs-assessments/": "service-needs-assessments",
+    "/api/v1/plans/": "plans",
+    "/api/v1/appointments/": "appointments",
 }
 
 #: Body fields that name another object, and where their real values come from.
@@ -123,6 +127,9 @@ _MODELS = {
     "vacancies": Vacancy,
     "matches": Match,
     "outcomes": Outcome,
+    "service-needs-assessments": ServiceNeedsAssessment,
+    "plans": Plan,
+    "appointments": Appointment,
 }
 
 #: Operations called as the coordinator; everything else as the counsellor of Jämsä.
@@ -263,6 +270,41 @@ def _valid_bodies() -> dict[tuple[str, str], dict[str, Any]]:
             "starts_on": _day(-1),
         },
         ("PATCH", "/api/v1/outcomes/{id}/"): {"hours_per_week": "20.0"},
+        ("POST", "/api/v1/service-needs-assessments/"): {
+            "participant": first["participants"],
+            "started_on": _day(-3),
+            "language_used": "ar",
+            "interpreter_used": True,
+            "literacy": "Reads Latin script.",
+            "further_steps": ["language_test"],
+        },
+        ("PATCH", "/api/v1/service-needs-assessments/{id}/"): {"strengths": "Languages."},
+        ("POST", "/api/v1/plans/"): {
+            "participant": first["participants"],
+            "kind": "employment",
+            "starts_on": _day(0),
+            "ends_on": _day(180),
+            "goals": [
+                {"horizon": "long_term", "kind": "employment", "text": "Work as a cleaner."},
+                {"horizon": "period", "kind": "language", "text": "Finnish A2.1."},
+            ],
+            "services": [
+                {"kind": "guidance", "description": "Career guidance", "justification": "Goal"}
+            ],
+            "job_search_obligation": {"applications": 4, "period_months": 1},
+            "rights_explained": True,
+        },
+        ("PATCH", "/api/v1/plans/{id}/"): {"follow_up": "Weekly."},
+        ("POST", "/api/v1/plans/{id}/transition/"): {"to": "agreed", "reason": "agreed"},
+        ("POST", "/api/v1/plans/{id}/reviews/"): {"summary": "On track."},
+        ("POST", "/api/v1/appointments/"): {
+            "participant": first["participants"],
+            "kind": "job_search_discussion",
+            "starts_at": f"{_day(3)}T10:00:00+02:00",
+            "channel": "phone",
+        },
+        ("PATCH", "/api/v1/appointments/{id}/"): {"channel": "video"},
+        ("POST", "/api/v1/appointments/{id}/transition/"): {"to": "cancelled", "reason": "ill"},
     }
 
 
@@ -416,6 +458,15 @@ def caseload(_keep_test_connection):
     enrolment = factories.EnrolmentFactory(training=training, participant=participants[1])
     match = factories.MatchFactory(vacancy=vacancy, participant=participants[0])
     outcome = factories.OutcomeFactory(participant=participants[2], employer=employer)
+    needs = [
+        factories.ServiceNeedsAssessmentFactory(participant=participants[0], completed=True),
+        factories.ServiceNeedsAssessmentFactory(participant=participants[1]),
+    ]
+    plans = [
+        factories.PlanFactory(participant=participants[0]),
+        factories.PlanFactory(participant=participants[1], agreed=True),
+    ]
+    appointments = [factories.AppointmentFactory(participant=p) for p in participants[:2]]
     # Outside the counsellor's scope, so that 404 and does_not_exist are exercised too.
     elsewhere = factories.ParticipantFactory(municipality=factories.municipality("992"))
 
@@ -437,6 +488,9 @@ def caseload(_keep_test_connection):
             "vacancies": ids([vacancy]),
             "matches": ids([match]),
             "outcomes": ids([outcome]),
+            "service-needs-assessments": ids(needs),
+            "plans": ids(plans),
+            "appointments": ids(appointments),
             "municipalities": ["182", "992"],
             "licence-types": ["hygiene_passport", "occupational_safety", "forklift"],
             "usernames": [user.username, colleague.username],
