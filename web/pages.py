@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from casework.selectors import user_roles
 from core.access import Capability
-from core.access_log import record_access
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.read_log import ReadLog, write
 from web.places import places_for, user_capabilities
 
 
@@ -86,13 +87,16 @@ def page(
     return decorator
 
 
-def log_read(
-    request: HttpRequest, action: str, subjects: list[tuple[int, int]], *, role: str
-) -> None:
-    """The page's read of these participants' personal data, in the same read-access log as
-    the API (``core.access_log.record_access``); ``action`` names the page (``web:…``)."""
+def log_read(request: HttpRequest, declaration: ReadLog, subjects: list[tuple[int, int]]) -> None:
+    """The page's read of these participants' personal data, as its ``@declare(ReadLog(…))``
+    says, in the same read-access log as the API (``core.read_log.write``)."""
     if subjects:
-        record_access(user=request.user, role=role, action=action, subjects=subjects)
+        write(
+            user=request.user,
+            roles=user_roles(request.user),
+            declaration=declaration,
+            subjects=subjects,
+        )
 
 
 def paginate(request: HttpRequest, items: Any, *, per_page: int = 25, name: str = "page") -> Any:

@@ -12,14 +12,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casework import matching, selectors, services
 from core.access import Capability, Role
+from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, ReadLog, declare
 from core.validation import today
 from web import forms as page_forms
 from web.pages import log_read, page, paginate
 from web.workspace import forms
 
 PER_PAGE = 20
+CANDIDATES = ReadLog("web:vacancies:candidates", role=Role.COUNSELLOR.value)
 
 
+@declare(NO_PERSONAL_DATA)
 @require_safe
 @page(Capability.CANDIDATES_READ)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
@@ -30,6 +33,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "web/workspace/vacancies.html", {"vacancies": vacancies})
 
 
+@declare(CANDIDATES)
 @require_safe
 @page(Capability.CANDIDATES_READ)
 def vacancy_candidates(request: HttpRequest, vacancy_id: Any) -> HttpResponse:
@@ -41,12 +45,7 @@ def vacancy_candidates(request: HttpRequest, vacancy_id: Any) -> HttpResponse:
     if number.isascii() and number.isdecimal() and 0 < int(number) <= 100_000:
         ranking.expect((int(number) - 1) * PER_PAGE, PER_PAGE)
     candidates = paginate(request, ranking, per_page=PER_PAGE)
-    log_read(
-        request,
-        "web:vacancies:candidates",
-        [(s.participant_id, s.municipality_id) for s in candidates],
-        role=Role.COUNSELLOR.value,
-    )
+    log_read(request, CANDIDATES, [(s.participant_id, s.municipality_id) for s in candidates])
     open_matches = set(
         selectors.match_list(user=request.user)
         .filter(vacancy=vacancy, status__in=("proposed", "shared", "interview"))
@@ -64,6 +63,7 @@ def vacancy_candidates(request: HttpRequest, vacancy_id: Any) -> HttpResponse:
     )
 
 
+@declare(WRITE_ANSWER)
 @require_POST
 @page(Capability.MATCH_PROPOSE)
 def propose(request: HttpRequest, vacancy_id: Any) -> HttpResponse:

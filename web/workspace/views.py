@@ -22,14 +22,19 @@ from casework import history as history_selectors
 from casework import selectors
 from casework.models import Match, Participant
 from core.access import Capability, Role
+from core.read_log import ReadLog, declare
 from core.validation import today
 from plans import selectors as plan_selectors
 from web.pages import log_read, page, paginate
 from web.workspace import worklist as worklist_selectors
 
 COUNSELLOR = Role.COUNSELLOR.value
+WORKLIST = ReadLog("web:worklist", role=COUNSELLOR)
+CASELOAD = ReadLog("web:participants:list", role=COUNSELLOR)
+PARTICIPANT = ReadLog("web:participants:detail", role=COUNSELLOR)
 
 
+@declare(WORKLIST)
 @require_safe
 @page(Capability.PARTICIPANT_READ)
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -37,10 +42,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
     shown = [
         (item.participant_id, item.municipality_id) for group in groups for item in group.items
     ]
-    log_read(request, "web:worklist", shown, role=COUNSELLOR)
+    log_read(request, WORKLIST, shown)
     return TemplateResponse(request, "web/workspace/worklist.html", {"groups": groups})
 
 
+@declare(CASELOAD)
 @require_safe
 @page(Capability.PARTICIPANT_READ)
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -52,12 +58,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("ordering"):
         queryset = queryset.order_by("last_name", "first_name", "id")
     participants = paginate(request, queryset)
-    log_read(
-        request,
-        "web:participants:list",
-        [(p.pk, p.municipality_id) for p in participants],
-        role=COUNSELLOR,
-    )
+    log_read(request, CASELOAD, [(p.pk, p.municipality_id) for p in participants])
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -128,6 +129,7 @@ def participant_sections(user: Any, participant: Participant) -> dict[str, Any]:
     }
 
 
+@declare(PARTICIPANT)
 @require_safe
 @page(Capability.PARTICIPANT_READ)
 def participant_detail(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -148,12 +150,7 @@ def participant_detail(request: HttpRequest, participant_id: Any) -> HttpRespons
         **participant_sections(request.user, participant),
         **plan_sections(request.user, participant),
     }
-    log_read(
-        request,
-        "web:participants:detail",
-        [(participant.pk, participant.municipality_id)],
-        role=COUNSELLOR,
-    )
+    log_read(request, PARTICIPANT, [(participant.pk, participant.municipality_id)])
     return TemplateResponse(request, "web/workspace/participant.html", context)
 
 

@@ -16,12 +16,15 @@ from casework import selectors, services
 from casework.models import Consent
 from core.access import Capability
 from core.errors import PermissionDenied
+from core.read_log import WRITE_ANSWER, ReadLog, declare
 from municipalities.selectors import municipality_ids_in_areas_of, municipality_list
 from web import forms as page_forms
-from web.pages import page
+from web.pages import log_read, page
 from web.workspace import forms
 
 W = Capability.PARTICIPANT_WRITE
+#: A form page names its participant (breadcrumbs, heading): that is a read.
+FORM = ReadLog("web:participants:form", role="counsellor")
 
 
 def participant_url(participant: Any) -> str:
@@ -29,9 +32,15 @@ def participant_url(participant: Any) -> str:
 
 
 def _participant(request: HttpRequest, participant_id: Any) -> Any:
-    return selectors.participant_get(user=request.user, participant_id=participant_id)
+    """The participant a form page is about; drawing the page is a logged read."""
+    participant = selectors.participant_get(user=request.user, participant_id=participant_id)
+    if request.method != "POST":
+        log_read(request, FORM, [(participant.pk, participant.municipality_id)])
+    return participant
 
 
+@declare(WRITE_ANSWER)  # a new participant's form shows nobody; its post redirects
+@declare(FORM)
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(W)
 def participant_create(request: HttpRequest) -> HttpResponse:
@@ -60,6 +69,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@declare(FORM)
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(W)
 def language_assessment_create(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -93,6 +103,7 @@ def language_assessment_create(request: HttpRequest, participant_id: Any) -> Htt
     )
 
 
+@declare(FORM)
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(W)
 def skill_assessment_create(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -129,6 +140,7 @@ def _trainings(request: HttpRequest) -> Any:
     return assessment_selectors.training_list(municipality_ids=municipality_ids_in_areas_of(own))
 
 
+@declare(FORM)
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(W)
 def enrol(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -158,6 +170,7 @@ def enrol(request: HttpRequest, participant_id: Any) -> HttpResponse:
     )
 
 
+@declare(WRITE_ANSWER)
 @require_POST
 @page(W)
 def enrolment_transition(request: HttpRequest, enrolment_id: Any) -> HttpResponse:
@@ -184,6 +197,7 @@ def enrolment_transition(request: HttpRequest, enrolment_id: Any) -> HttpRespons
     )
 
 
+@declare(WRITE_ANSWER)
 @require_POST
 @page(W)
 def consent_grant(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -209,6 +223,7 @@ def consent_grant(request: HttpRequest, participant_id: Any) -> HttpResponse:
     )
 
 
+@declare(WRITE_ANSWER)
 @require_POST
 @page(W)
 def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
@@ -235,6 +250,7 @@ def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
 COUNSELLOR_MATCH_MOVES = ("shared", "declined", "withdrawn")
 
 
+@declare(WRITE_ANSWER)
 @require_POST
 @page(Capability.MATCH_TRANSITION)
 def match_transition(request: HttpRequest, match_id: Any) -> HttpResponse:
