@@ -7,6 +7,7 @@ from api.auth.views import TokenView
 from api.casework import matches
 from api.casework import views as casework
 from api.casework.candidates import VacancyCandidatesView
+from api.lifecycle.imports import ParticipantImportView
 from api.municipalities import views as municipalities
 from api.plans import plans
 from api.plans import views as plan_views
@@ -68,6 +69,11 @@ urlpatterns = [
         name="municipality-dashboard",
     ),
     path("dashboard/", reporting.PilotDashboardView.as_view(), name="pilot-dashboard"),
+    path(
+        "imports/participants/",
+        ParticipantImportView.as_view(),
+        name="participant-import",
+    ),
     path("reports/esf/", reporting.ESFReportView.as_view(), name="esf-report"),
     path("", include(router.urls)),
 ]

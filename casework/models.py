@@ -104,6 +104,8 @@ class Participant(AuditedModel):
         max_length=2, choices=ServiceLanguage.choices, default=ServiceLanguage.FINNISH
     )
     interpreter_language = models.CharField(max_length=3, null=True, blank=True)
+    #: The participant's id in the municipality's previous system (imports match on it).
+    external_id = models.CharField(max_length=64, null=True, blank=True)
     #: casework.duplicates: the keyed hash of the normalised names and date of birth.
     duplicate_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
@@ -129,6 +131,9 @@ class Participant(AuditedModel):
         ]
         permissions = [("cover_participant", "Cover a colleague's participant")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"], name="participant_external_id_unique"
+            ),
             models.CheckConstraint(
                 condition=_in("gender", ["female", "male", "non_binary", "undisclosed"]),
                 name="participant_gender_valid",

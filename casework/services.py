@@ -63,6 +63,7 @@ PARTICIPANT_EDITABLE = (
     "available_from",
     "enrolled_on",
     "counsellor",
+    "external_id",
 )
 
 
@@ -182,6 +183,8 @@ def participant_create(
     available_from: datetime.date | None = None,
     enrolled_on: datetime.date | None = None,
     counsellor: Any = None,
+    external_id: str | None = None,
+    reason: str = "participant created",
 ) -> Participant:
     """Create a participant in ``referred`` status (enrolled today unless told otherwise).
 
@@ -208,6 +211,7 @@ def participant_create(
         status=Participant.Status.REFERRED,
         status_changed_on=enrolled,
         counsellor=counsellor,
+        external_id=external_id or None,
     )
     _validate_participant(participant, identity)
     _check_counsellor(counsellor, municipality.pk)
@@ -217,7 +221,7 @@ def participant_create(
         _check_identity_unique(identity, None)
         try:
             with transaction.atomic():
-                return audit.create(participant, actor=actor, reason="participant created")
+                return audit.create(participant, actor=actor, reason=reason)
         except IntegrityError:
             if identity is not None:
                 raise DuplicateIdentityCode() from None
@@ -246,6 +250,8 @@ def participant_update(
         for key in ("native_language", "citizenship", "phone", "email"):
             if key in values and values[key] is None:
                 values[key] = ""
+        if "external_id" in values:
+            values["external_id"] = values["external_id"] or None
         changed = audit.apply_changes(participant, values)
         identity = None
         if "personal_identity_code" in data:

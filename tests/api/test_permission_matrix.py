@@ -39,6 +39,20 @@ def _note_body(w, role):
     }
 
 
+def _import_body(w, role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        b"first_name,last_name,date_of_birth,gender,labour_market_status\r\n"
+        b"Anna,Virtanen,1990-03-15,female,unemployed\r\n"
+    )
+    return {
+        "file": SimpleUploadedFile("clients.csv", content),
+        "municipality": "182",
+        "dry_run": "false" if role != "counsellor" else "true",
+    }
+
+
 def _match_transition_body(w, role):
     if role in ("employer_user", "other_employer_user"):
         return {"to": "interview", "reason": "invited"}
@@ -102,6 +116,13 @@ CASES = [
         lambda w: "/api/v1/participants/?format=xlsx",
         None,
         COUNSELLOR_ONLY_LIST,
+    ),
+    (
+        "participant import (dry run)",
+        "multipart",
+        lambda w: "/api/v1/imports/participants/",
+        _import_body,
+        "401 200 400 403 403 403 403 403",
     ),
     (
         "participant subject export",
@@ -614,6 +635,8 @@ MATRIX = [
 def _request(client, method, path, body):
     if method == "get":
         return client.get(path)
+    if method == "multipart":
+        return client.post(path, body, format="multipart")
     headers = {"HTTP_IF_MATCH": '"1"'} if method == "patch" else {}
     return getattr(client, method)(path, body, format="json", **headers)
 
