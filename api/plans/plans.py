@@ -16,11 +16,15 @@ from api.plans.docs import operation
 from api.resources import ResourceViewSet
 from casework.selectors import get_scoped, participant_for_write
 from core.access import Capability
+from core.read_log import WRITE_ANSWER, ReadLog, reads_of
 from plans import selectors, services
 from plans.models import Plan
 
 R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
+
+#: A review read again for an idempotent replay is logged like the plan's review list.
+REVIEW_READ = ReadLog("plans:reviews")
 
 AGREE_RULES = (
     "Agreeing checks every rule at once and answers 409 `plan_incomplete` with `errors` per "
@@ -64,7 +68,11 @@ class PlanViewSet(ResourceViewSet):
     input_serializer = s.PlanInputSerializer
     update_serializer = s.PlanUpdateSerializer
     default_ordering = ("-created_at", "-id")
-    access_log_name = "plans"
+    read_log = {
+        **reads_of("plans"),
+        "transition": WRITE_ANSWER,
+        "reviews": {"GET": ReadLog("plans:reviews"), "POST": WRITE_ANSWER},
+    }
 
     def scoped_queryset(self) -> Any:
         return selectors.plan_list(user=self.request.user)
@@ -135,12 +143,12 @@ class PlanViewSet(ResourceViewSet):
             .filter(plan_id=plan.pk)
             .order_by("-reviewed_on", "-id")
         )
-        self._log(request, "reviews", [plan])
+        self.shown([plan])
         return self.get_paginated_response([s.plan_review_data(r) for r in reviews])
 
     def reread(self, request: Any, resource_id: str) -> Response | None:
         if self.action != "reviews":
             return super().reread(request, resource_id)
         review = get_scoped(selectors.plan_review_list(user=request.user), resource_id)
-        self._log(request, "reviews", [review])
+        self.shown([review], read=REVIEW_READ)
         return self.ok(s.plan_review_data(review), review)

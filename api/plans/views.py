@@ -16,6 +16,7 @@ from api.plans.docs import operation
 from api.resources import ResourceViewSet
 from casework.selectors import participant_for_write
 from core.access import Capability
+from core.read_log import WRITE_ANSWER, reads_of
 from plans import selectors, services
 from plans.models import Appointment, ServiceNeedsAssessment
 
@@ -54,7 +55,7 @@ class ServiceNeedsAssessmentViewSet(ResourceViewSet):
     input_serializer = s.ServiceNeedsAssessmentInputSerializer
     update_serializer = s.ServiceNeedsAssessmentUpdateSerializer
     default_ordering = ("-started_on", "-id")
-    access_log_name = "service_needs_assessments"
+    read_log = reads_of("service_needs_assessments")
 
     def scoped_queryset(self) -> Any:
         return selectors.service_needs_assessment_list(user=self.request.user)
@@ -107,7 +108,7 @@ class AppointmentViewSet(ResourceViewSet):
     input_serializer = s.AppointmentInputSerializer
     update_serializer = s.AppointmentUpdateSerializer
     default_ordering = ("-starts_at", "-id")
-    access_log_name = "appointments"
+    read_log = {**reads_of("appointments"), "transition": WRITE_ANSWER}
 
     def scoped_queryset(self) -> Any:
         return selectors.appointment_list(user=self.request.user)

@@ -298,3 +298,18 @@ def test_managers_and_employers_may_not_read_plans(person):
     for user in (factories.manager("182"), factories.coordinator(), factories.employer_user()):
         response = client_for(user).get("/api/v1/plans/")
         assert response.status_code == 403
+
+
+def test_a_retried_review_is_replayed_not_recorded_twice(api, person):
+    plan = factories.PlanFactory(participant=person, agreed=True)
+    path = f"/api/v1/plans/{plan.uuid}/reviews/"
+    body = {"summary": "On track."}
+
+    first = api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="review-1")
+    retry = api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="review-1")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert PlanReview.objects.filter(plan=plan).count() == 1
+    assert logged("plans:reviews") == 1  # the replay re-reads the review
