@@ -55,7 +55,7 @@ API_DOCS = Place(
 
 
 #: The places whose pages exist (the workspace and the employer pages arrive in steps).
-BUILT: frozenset[Place] = frozenset({WORKSPACE, DASHBOARDS, ADMIN})
+BUILT: frozenset[Place] = frozenset({WORKSPACE, EMPLOYER, DASHBOARDS, ADMIN})
 
 
 def user_capabilities(user: Any) -> frozenset[Capability]:

@@ -8,5 +8,6 @@ from web import views
 urlpatterns = [
     path("dashboard/", include("web.dashboard.urls")),
     path("workspace/", include("web.workspace.urls")),
+    path("employer/", include("web.employer.urls")),
     path("", views.home, name="home"),
 ]
