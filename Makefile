@@ -9,7 +9,7 @@ PORT ?= 8000
 # Two workers, one test module per worker at a time (module-scoped fixtures stay cheap).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install run migrate demo test test-fast lint format check bench-data clean
+.PHONY: install run migrate demo test test-fast lint format check bench-data clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -41,6 +41,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 check: lint test
+
+# Extract the marked strings into locale/{fi,sv}/LC_MESSAGES/django.po and compile the .mo files,
+# with Babel (no system gettext; ADR 21). Translate what it reports, run it again, commit locale/.
+messages: install
+	$(PYTHON) manage.py update_catalogues
 
 clean:
 	rm -rf $(VENV) polku.sqlite3 staticfiles

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -83,7 +84,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.ValidationError):
         return Response(
-            envelope("validation_error", "Invalid input.", flatten_errors(exc.detail)),
+            envelope("validation_error", _("Invalid input."), flatten_errors(exc.detail)),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, exceptions.APIException):
@@ -102,22 +103,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(envelope(code, str(detail)), status=exc.status_code, headers=headers)
     logger.exception("Unhandled error in %s", context.get("view"))
     return Response(
-        envelope("server_error", "Internal server error."),
+        envelope("server_error", _("Internal server error.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
 
 
 def json_404(request: Any, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(envelope("not_found", "Not found."), status=404)
+    return JsonResponse(envelope("not_found", _("Not found.")), status=404)
 
 
 def json_500(request: Any) -> JsonResponse:
-    return JsonResponse(envelope("server_error", "Internal server error."), status=500)
+    return JsonResponse(envelope("server_error", _("Internal server error.")), status=500)
 
 
 def json_400(request: Any, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(envelope("bad_request", "Bad request."), status=400)
+    return JsonResponse(envelope("bad_request", _("Bad request.")), status=400)
 
 
 def json_403(request: Any, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(envelope("permission_denied", "Forbidden."), status=403)
+    return JsonResponse(envelope("permission_denied", _("Forbidden.")), status=403)

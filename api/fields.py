@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.errors import ValidationFailed
 from municipalities.models import Municipality
 
-DOES_NOT_EXIST = "Object does not exist."
+DOES_NOT_EXIST = _("Object does not exist.")
 
 
 def named_object(queryset: Any, field: str, **lookup: Any) -> Any:
@@ -28,7 +29,7 @@ def municipality_for_create(
     """A create must name one of the caller's municipalities (by code), else 400."""
     municipality = Municipality.objects.filter(code=str(code), id__in=allowed_ids).first()
     if municipality is None:
-        raise ValidationFailed.single(field, "Name one of your municipalities by its code.")
+        raise ValidationFailed.single(field, _("Name one of your municipalities by its code."))
     return municipality
 
 
@@ -57,4 +58,4 @@ def validated(
 
 
 #: Languages of instruction and of vacancies.
-WORKING_LANGUAGE_CHOICES = [("fi", "Finnish"), ("sv", "Swedish"), ("en", "English")]
+WORKING_LANGUAGE_CHOICES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

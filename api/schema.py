@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.hooks import postprocess_schema_enums as spectacular_enums
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import list_hash
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -44,6 +47,20 @@ _DESCRIPTIONS = {
 
 
 class PolkuAutoSchema(AutoSchema):
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ChoiceField) and "x-spec-enum-id" in schema:
+            # drf-spectacular names an enumeration by a hash of its values *and labels*; the
+            # labels follow the language (ADR 21), the names must not: hash the English ones
+            # (and name them with the English ENUM_NAME_OVERRIDES, postprocess_schema_enums).
+            with translation.override("en"):
+                schema["x-spec-enum-id"] = list_hash(
+                    [(k, str(v)) for k, v in field.choices.items() if k not in ("", None)]
+                )
+        return schema
+
     def _error_codes(self) -> list[str]:
         method = self.method.upper()
         capability = required_capability(self.view, method)
@@ -111,3 +128,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token/"}
+
+
+def postprocess_schema_enums(result: Any, generator: Any, **kwargs: Any) -> Any:
+    """drf-spectacular's enum naming, with ENUM_NAME_OVERRIDES hashed in English like the
+    enumerations themselves: a schema asked for in Finnish names its enums as in English."""
+    with translation.override("en"):
+        return spectacular_enums(result, generator, **kwargs)

@@ -7,6 +7,8 @@ from api.auth.views import TokenView
 from api.casework import matches
 from api.casework import views as casework
 from api.casework.candidates import VacancyCandidatesView
+from api.i18n.me import MeView
+from api.i18n.vocabularies import VocabulariesView
 from api.lifecycle.imports import ParticipantImportView
 from api.municipalities import views as municipalities
 from api.plans import plans
@@ -74,6 +76,8 @@ urlpatterns = [
         ParticipantImportView.as_view(),
         name="participant-import",
     ),
+    path("vocabularies/", VocabulariesView.as_view(), name="vocabularies"),
+    path("me/", MeView.as_view(), name="me"),
     path("reports/esf/", reporting.ESFReportView.as_view(), name="esf-report"),
     path("", include(router.urls)),
 ]

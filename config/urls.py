@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views import set_language
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("web.urls")),
 ]
 

@@ -32,7 +32,7 @@ from core import audit
 from core.access import Role
 from core.access_log import record_access
 from core.errors import PolkuError, PreconditionFailed, ValidationFailed
-from core.models import AccessEvent, AccessEventSubject
+from core.models import AccessEvent, AccessEventSubject, UserPreference
 
 #: Fields every audited model has and nobody types in.
 AUDIT_FIELDS = ("uuid", "version", "created_at", "updated_at")
@@ -401,3 +401,12 @@ class AccessEventSubjectAdmin(ReadOnlyModelAdmin):
     @admin.display(description="action", ordering="event__action")
     def event_action(self, obj: AccessEventSubject) -> str:
         return obj.event.action
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(ReadOnlyAuditedModelAdmin):
+    """Each user sets their own language (the page switch, ``PATCH /api/v1/me/``)."""
+
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username",)

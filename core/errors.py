@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class PolkuError(Exception):
     code = "error"
-    default_detail = "The request could not be completed."
+    default_detail = _("The request could not be completed.")
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None) -> None:
+    def __init__(self, detail: Any = None, *, code: str | None = None) -> None:
         self.detail = detail or self.default_detail
         if code:
             self.code = code
@@ -24,32 +26,32 @@ class NotFound(PolkuError):
     """Missing and out-of-scope both raise this, so existence is never revealed."""
 
     code = "not_found"
-    default_detail = "Not found."
+    default_detail = _("Not found.")
 
 
 class PermissionDenied(PolkuError):
     """The role may never use this resource or action."""
 
     code = "permission_denied"
-    default_detail = "You do not have permission to perform this action."
+    default_detail = _("You do not have permission to perform this action.")
 
 
 class ValidationFailed(PolkuError):
     """Bad input: ``errors`` maps a field (dotted for nested ones) to its messages."""
 
     code = "validation_error"
-    default_detail = "Invalid input."
+    default_detail = _("Invalid input.")
 
     def __init__(
         self,
-        errors: dict[str, list[str]] | None = None,
-        detail: str | None = None,
+        errors: dict[str, list[Any]] | None = None,
+        detail: Any = None,
     ) -> None:
         self.errors = errors or {}
         super().__init__(detail)
 
     @classmethod
-    def single(cls, field: str, message: str) -> ValidationFailed:
+    def single(cls, field: str, message: Any) -> ValidationFailed:
         return cls({field: [message]})
 
 
@@ -57,7 +59,7 @@ class Conflict(PolkuError):
     """A rule about the state of the data refused the change (HTTP 409)."""
 
     code = "conflict"
-    default_detail = "The request conflicts with the current state."
+    default_detail = _("The request conflicts with the current state.")
 
 
 class ConflictWithErrors(Conflict):
@@ -70,28 +72,32 @@ class ConflictWithErrors(Conflict):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-    default_detail = "That status change is not allowed."
+    default_detail = _("That status change is not allowed.")
 
 
 class ConsentRequired(Conflict):
     code = "consent_required"
-    default_detail = "The participant has no valid consent for this disclosure."
+    default_detail = _("The participant has no valid consent for this disclosure.")
 
 
 class DuplicateIdentityCode(Conflict):
     code = "duplicate_identity_code"
-    default_detail = "A participant with this personal identity code already exists."
+    default_detail = _("A participant with this personal identity code already exists.")
 
 
 class PreconditionFailed(PolkuError):
     """The caller's version (If-Match) is stale (HTTP 412)."""
 
     code = "precondition_failed"
-    default_detail = "The resource has changed since you read it."
+    default_detail = _("The resource has changed since you read it.")
 
 
 def error_payload(error: PolkuError) -> dict[str, Any]:
-    payload: dict[str, Any] = {"code": error.code, "detail": error.detail}
+    """The envelope in the active language (details may be lazy translations until now)."""
+    payload: dict[str, Any] = {"code": error.code, "detail": str(error.detail)}
     if isinstance(error, ValidationFailed | ConflictWithErrors):
-        payload["errors"] = error.errors
+        payload["errors"] = {
+            field: [str(message) for message in messages]
+            for field, messages in error.errors.items()
+        }
     return payload

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -75,3 +76,36 @@ class AccessEventSubject(models.Model):
             models.Index(fields=["participant_id", "event"], name="access_subject_participant"),
             models.Index(fields=["municipality_id", "event"], name="access_subject_municipality"),
         ]
+
+
+class UserPreference(AuditedModel):
+    """A user's own settings: today the language the pages speak to them (DESIGN.md §11).
+    One row per user, written by ``core.preferences.user_preference_set``."""
+
+    class Language(models.TextChoices):
+        FI = "fi", _("Finnish")
+        SV = "sv", _("Swedish")
+        EN = "en", _("English")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", "fi", "sv", "en"]),
+                name="user_preference_language_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'})"

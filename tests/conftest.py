@@ -1,6 +1,30 @@
 import pytest
+from django.test.client import RequestFactory
+from django.utils import translation
 
 from tests import factories
+
+#: Polku speaks Finnish by default (DESIGN.md §11). The suite's assertions are written in
+#: English, so every test client asks for English unless a test says otherwise (a request's own
+#: ``HTTP_ACCEPT_LANGUAGE`` or ``headers={"Accept-Language": …}`` wins over this default), and
+#: code run outside a request runs in English. tests/i18n/ checks Finnish and Swedish.
+TEST_LANGUAGE = "en"
+_request_factory_init = RequestFactory.__init__
+
+
+def _init_with_language(self, *args, **defaults):
+    defaults.setdefault("HTTP_ACCEPT_LANGUAGE", TEST_LANGUAGE)
+    _request_factory_init(self, *args, **defaults)
+
+
+RequestFactory.__init__ = _init_with_language  # Client and APIClient inherit it
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    translation.activate(TEST_LANGUAGE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: pages follow the user's saved language (ADR 21).
+    "core.i18n.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.navigation",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -123,7 +126,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
-LANGUAGE_CODE = "en"
+# Languages (DESIGN.md §11, ADR 21): Finnish by default, Swedish and English beside it. The
+# API follows Accept-Language only; pages the user's saved language, else the browser's. One
+# catalogue for the whole project in locale/ (compiled .mo files are committed; see ADR 21).
+LANGUAGE_CODE = "fi"
+LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "polku_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Finnish dates and numbers on pages in Finnish and Swedish (3.12.2026, 37,5): Django's own
+# fi/sv format modules, adjusted in config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
@@ -253,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "AppointmentChannelEnum": "plans.models.Appointment.Channel",
         "AppointmentStatusEnum": "plans.models.Appointment.Status",
     },
+    # Enum names do not change with the language of the labels (ADR 21).
+    "POSTPROCESSING_HOOKS": ["api.schema.postprocess_schema_enums"],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }

@@ -1,0 +1,14 @@
+"""Finnish formats on pages (DESIGN.md §11): 3.12.2026, 14.05, 37,5. Whatever is not set here
+comes from Django's own Finnish format module."""
+
+DATE_FORMAT = "j.n.Y"
+SHORT_DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = r"j.n.Y \k\l\o G.i"
+SHORT_DATETIME_FORMAT = "j.n.Y G.i"
+TIME_FORMAT = "G.i"
+MONTH_DAY_FORMAT = "j.n."
+YEAR_MONTH_FORMAT = "n/Y"
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3

@@ -1,0 +1,14 @@
+"""Swedish in Finland writes dates and numbers as Finnish does (DESIGN.md §11): 3.12.2026,
+14.05, 37,5 — not Sweden's 2026-12-03. The rest comes from Django's Swedish format module."""
+
+DATE_FORMAT = "j.n.Y"
+SHORT_DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = r"j.n.Y \k\l. G.i"
+SHORT_DATETIME_FORMAT = "j.n.Y G.i"
+TIME_FORMAT = "G.i"
+MONTH_DAY_FORMAT = "j.n."
+YEAR_MONTH_FORMAT = "n/Y"
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
