@@ -10,8 +10,10 @@ from django.views.i18n import set_language as django_set_language
 
 from core.i18n import supported
 from core.preferences import user_preference_set
+from core.read_log import NO_PERSONAL_DATA, declare
 
 
+@declare(NO_PERSONAL_DATA)
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)

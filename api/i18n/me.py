@@ -15,6 +15,7 @@ from api.fields import validated
 from api.permissions import AUTHENTICATED
 from core.models import UserPreference
 from core.preferences import user_preference_get, user_preference_set
+from core.read_log import NO_PERSONAL_DATA
 
 
 class MeSerializer(serializers.Serializer):
@@ -38,6 +39,7 @@ class _NoPreference:
 
 class MeView(PolkuViewMixin, APIView):
     required_capabilities = {"GET": AUTHENTICATED, "PATCH": AUTHENTICATED}
+    read_log = {"GET": NO_PERSONAL_DATA}  # one's own settings, no participant's data
     http_method_names = ["get", "patch", "head", "options"]
 
     def _answer(self, request: Any, preference: Any) -> Response:

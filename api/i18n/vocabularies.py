@@ -23,6 +23,7 @@ from api.base import PolkuViewMixin
 from api.permissions import AUTHENTICATED
 from assessments.models import LicenceType
 from core.i18n import current_language, localized_name
+from core.read_log import NO_PERSONAL_DATA
 from municipalities.models import EmploymentArea, Municipality
 
 #: Components drf-spectacular adds for blank and null choices: no labels, nothing to show.
@@ -98,6 +99,7 @@ _VOCABULARIES_SCHEMA = {
 
 class VocabulariesView(PolkuViewMixin, APIView):
     required_capabilities = {"GET": AUTHENTICATED}
+    read_log = {"GET": NO_PERSONAL_DATA}
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(
