@@ -9,7 +9,7 @@ PORT ?= 8000
 # Two workers, one test module per worker at a time (module-scoped fixtures stay cheap).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install run migrate demo test test-fast lint format check bench-data clean messages
+.PHONY: install run migrate demo test test-fast lint types format check bench-data clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -36,11 +36,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs: strict on core/, services and selectors (pyproject.toml [tool.mypy]).
+types: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: lint test
+check: lint types test
 
 # Extract the marked strings into locale/{fi,sv}/LC_MESSAGES/django.po and compile the .mo files,
 # with Babel (no system gettext; ADR 21). Translate what it reports, run it again, commit locale/.

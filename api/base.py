@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions, status, viewsets
+from rest_framework.metadata import BaseMetadata
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import PolkuAPIException
@@ -36,9 +38,11 @@ class _Replay(Exception):
 class PolkuViewMixin:
     """Mixed into every API view."""
 
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names: Sequence[str] = ["get", "post", "patch", "head", "options"]
     #: OPTIONS answers 405: the OpenAPI schema is where clients learn what a route takes.
-    metadata_class = None
+    metadata_class: str | type[BaseMetadata] | None = None
+    _idempotency_record: IdempotencyRecord | None = None
+    _shown: tuple[ReadLog, Any, str | None] | None = None
     required_capabilities: dict[str, Any] = {}
     action_capabilities: dict[str, Any] = {}
     #: What each action (or HTTP method) writes to the read-access log: a ``ReadLog``,
@@ -152,7 +156,7 @@ class PolkuViewMixin:
         personal data in the key table; so none is stored (ADR 8)."""
         reread = self.reread(request, record.resource_id) if record.resource_id else None
         replay = reread if reread is not None else Response(status=record.response_status)
-        replay.status_code = record.response_status
+        replay.status_code = record.response_status or status.HTTP_200_OK
         for name, value in (record.response_headers or {}).items():
             if name != "ETag":  # the re-read's own ETag is the current version
                 replay[name] = value
@@ -210,7 +214,7 @@ class PolkuViewMixin:
     def filter_queryset(self, queryset: Any) -> Any:
         """Run the filter backends only when the request carries a filter or an ordering: building
         a FilterSet costs a measurable share of a list request (bench/api.py)."""
-        if set(self.request.query_params) <= self.PAGINATION_PARAMETERS:
+        if set(self.request.query_params) <= self.PAGINATION_PARAMETERS:  # type: ignore[attr-defined]
             return queryset
         return super().filter_queryset(queryset)  # type: ignore[misc]
 
@@ -231,7 +235,8 @@ class PolkuViewMixin:
         ``read`` names one), the base view appends one access-log event naming the participant
         of each record once the answer succeeds; for ``NO_PERSONAL_DATA`` or ``WRITE_ANSWER``
         nothing is written. ``role`` fixes the label (an employer reading a candidate)."""
-        method = "GET" if getattr(self, "_rereading", False) else self.request.method
+        request: Request = self.request  # type: ignore[attr-defined]  # the view's, once mixed in
+        method = "GET" if getattr(self, "_rereading", False) else request.method or "GET"
         declaration = read or self.read_log_declaration("GET" if method == "HEAD" else method)
         if declaration is None:
             raise ImproperlyConfigured(
@@ -256,7 +261,7 @@ class PolkuViewMixin:
         self._reported = True
 
     def _write_read_log(self, request: Any) -> None:
-        shown: tuple[ReadLog, Any, str | None] | None = getattr(self, "_shown", None)
+        shown = self._shown
         if shown is None:
             method = "GET" if request.method == "HEAD" else request.method
             if not getattr(self, "_reported", False) and isinstance(

@@ -17,7 +17,10 @@ from api.reporting import views as reporting
 
 
 class Router(SimpleRouter):
-    """No format suffixes; ``{id}`` is a UUID."""
+    """No format suffixes. ``{id}`` is the resource's public UUID (``uuid`` field) for the
+    viewsets on ``PolkuViewSet``; municipalities take their three-digit ``{code}`` and licence
+    types their ``{code}`` slug instead. The route accepts any segment: an id that is not a UUID
+    answers 404 like one out of scope."""
 
 
 router = Router()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -38,7 +39,7 @@ class Attachment:
     def label(self) -> str:
         return self.model._meta.label
 
-    def filter_for(self, participant_ids: list[int]) -> models.QuerySet:
+    def filter_for(self, participant_ids: list[int]) -> models.QuerySet[Any]:
         return self.model._default_manager.filter(**{f"{self.path}__in": participant_ids})
 
 

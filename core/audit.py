@@ -1,8 +1,11 @@
-"""The one place that writes audit history.
+"""The audit helpers every service writes through (create, update, save and the bulk writes),
+each giving the write an actor and a reason.
 
-Services call these helpers with an explicit ``actor`` and ``reason``; nothing here reads a
-thread-local or the request. A history row without an actor or a reason is refused outright
-(``AuditError``), so a write that skips the services cannot slip into the history anonymously.
+History rows themselves are written by django-simple-history's signals on every save and delete;
+this module supplies their actor and reason. Services call these helpers with an explicit
+``actor`` and ``reason``; nothing here reads a thread-local or the request. A history row without
+an actor or a reason is refused outright (``AuditError``), whoever saved, so a write that skips the
+services cannot slip into the history anonymously.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ class AuditError(RuntimeError):
 
 
 @receiver(pre_create_historical_record)
-def _require_actor_and_reason(sender: Any, instance: Any, history_instance: Any, **kwargs: Any):
+def _require_actor_and_reason(
+    sender: Any, instance: Any, history_instance: Any, **kwargs: Any
+) -> None:
     if history_instance.history_user_id is None:
         raise AuditError(
             f"{type(instance).__name__} saved without an actor: write through a service."
@@ -165,13 +170,14 @@ def bulk_create(
         raise AuditError("A bulk write needs an actor and a reason.")
     for obj in objects:
         _clear(obj)  # the helper would prefer a stale actor on the instance to ``default_user``
-    return bulk_create_with_history(
+    created: list[Model] = bulk_create_with_history(
         list(objects),
         model,
         batch_size=batch_size,
         default_user=actor,
         default_change_reason=reason,
     )
+    return created
 
 
 def bulk_update(
@@ -190,7 +196,7 @@ def bulk_update(
     for obj in objects:
         _clear(obj)
         obj.version += 1  # type: ignore[attr-defined]
-    return bulk_update_with_history(
+    updated: int = bulk_update_with_history(
         objects,
         model,
         [*fields, "version"],
@@ -198,3 +204,4 @@ def bulk_update(
         default_user=actor,
         default_change_reason=reason,
     )
+    return updated
