@@ -881,6 +881,7 @@ class Generator:
 
     def people(self) -> None:
         from casework import identity_codes
+        from casework.duplicates import duplicate_key
         from core import crypto
 
         rng = self.rng("participants")
@@ -986,6 +987,12 @@ class Generator:
                     "enrolled_on": enrolled,
                     "exited_on": None,
                     "exit_reason": "",
+                    "first_permit_on": arrival,
+                    "job_seeker_since": None,
+                    "service_language": "fi",
+                    "interpreter_language": None,
+                    "external_id": None,
+                    "duplicate_key": duplicate_key(first_name, last_name, born),
                 }
                 table.add(row, path)
                 self.people_list.append(person)
