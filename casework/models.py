@@ -104,6 +104,11 @@ class Participant(AuditedModel):
         max_length=2, choices=ServiceLanguage.choices, default=ServiceLanguage.FINNISH
     )
     interpreter_language = models.CharField(max_length=3, null=True, blank=True)
+    #: A pending matter keeps the data past the retention period (DESIGN §12); set and lifted
+    #: with a reason (in the history row) through casework.services.
+    legal_hold = models.BooleanField(default=False)
+    #: Set by core.retention when the record was anonymised; never cleared.
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
     #: The participant's id in the municipality's previous system (imports match on it).
     external_id = models.CharField(max_length=64, null=True, blank=True)
     #: casework.duplicates: the keyed hash of the normalised names and date of birth.
@@ -113,6 +118,12 @@ class Participant(AuditedModel):
         indexes = [
             # Possible duplicates: one equality look-up, then the caller's municipalities.
             models.Index(fields=["duplicate_key", "municipality"], name="participant_duplicate"),
+            # Retention: the exited, not yet anonymised participants, by exit date.
+            models.Index(
+                fields=["exited_on"],
+                condition=Q(status="exited", anonymised_on__isnull=True),
+                name="participant_retention_due",
+            ),
             # Covering (PostgreSQL): the ranking's candidates come from the index alone.
             models.Index(
                 fields=["municipality", "status"],

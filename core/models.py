@@ -109,3 +109,20 @@ class UserPreference(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language or '-'})"
+
+
+class HistoryErasure(models.Model):
+    """The audit record of the one exception to append-only history (core.anonymise): who
+    erased what from the history rows and access-log links of one participant, and why. The
+    participant is named by the same keyed pseudonym that replaces it in the access log."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    subject_pseudonym = models.BigIntegerField(db_index=True)
+    #: {"<history table>": rows changed, …, "access_log_links": n}
+    rows = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reason}"

@@ -67,6 +67,9 @@ class ParticipantSerializer(serializers.Serializer):
     exited_on = serializers.DateField(allow_null=True)
     exit_reason = serializers.CharField()
     counsellor = serializers.CharField(allow_null=True, help_text="Username")
+    legal_hold = serializers.BooleanField(
+        help_text="A pending matter keeps the data past retention (legal-hold/ actions)"
+    )
     version = serializers.IntegerField()
 
 
@@ -95,6 +98,7 @@ PARTICIPANT_VALUES = (
     "exited_on",
     "exit_reason",
     "counsellor__username",
+    "legal_hold",
     "version",
 )
 
@@ -126,6 +130,7 @@ def participant_row(row: dict[str, Any]) -> dict[str, Any]:
         "exited_on": row["exited_on"],
         "exit_reason": row["exit_reason"],
         "counsellor": row["counsellor__username"],
+        "legal_hold": row["legal_hold"],
         "version": row["version"],
     }
 

@@ -15,26 +15,34 @@ from rest_framework.response import Response
 from api.lifecycle import caseload
 from api.lifecycle import duplicates as duplicate_views
 from api.lifecycle import serializers as s
+from api.lifecycle.legal_hold import LegalHoldActions
 from api.reporting.views import QueryFormatNegotiation
 from casework import duplicates, selectors, subject_access
 from core import read_log as logged
 from core.access import Capability
 from core.errors import ValidationFailed
-from core.read_log import Declarations, ReadLog
+from core.read_log import WRITE_ANSWER, Declarations, ReadLog
 
 R = Capability.PARTICIPANT_READ
 W = Capability.PARTICIPANT_WRITE
 
 #: Merged into ParticipantViewSet.action_capabilities.
-LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {"duplicates": R, "export": R}
+LIFECYCLE_ACTION_CAPABILITIES: dict[str, Any] = {
+    "duplicates": R,
+    "export": R,
+    "legal_hold": W,
+    "legal_hold_release": W,
+}
 #: Merged into ParticipantViewSet.read_log.
 LIFECYCLE_READ_LOG: Declarations = {
     "duplicates": ReadLog("participants:duplicates", subject=logged.participant),
     "export": ReadLog("participants:subject_export", subject=logged.participant),
+    "legal_hold": WRITE_ANSWER,
+    "legal_hold_release": WRITE_ANSWER,
 }
 
 
-class ParticipantLifecycleActions:
+class ParticipantLifecycleActions(LegalHoldActions):
     """Actions on the participant collection and on one participant."""
 
     #: ``?format=csv|xlsx`` on the list is the caseload export; errors still answer JSON.

@@ -201,6 +201,9 @@ POLKU_DASHBOARD_LIVE_LIMIT = int(os.environ.get("POLKU_DASHBOARD_LIVE_LIMIT", "1
 # these many days (the worklist's assessment_due and plan_due rules).
 POLKU_ASSESSMENT_DAYS = int(os.environ.get("POLKU_ASSESSMENT_DAYS", "14"))
 POLKU_PLAN_DAYS = int(os.environ.get("POLKU_PLAN_DAYS", "14"))
+# DESIGN §12 / DOMAIN §4.2.4 / ADR 18: participants exited this many years ago (and without a
+# legal hold) are anonymised by `manage.py apply_retention`; the worklist's retention_due uses it.
+POLKU_RETENTION_YEARS = int(os.environ.get("POLKU_RETENTION_YEARS", "4"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -125,6 +125,20 @@ CASES = [
         "401 200 400 403 403 403 403 403",
     ),
     (
+        "participant legal hold",
+        "post",
+        lambda w: _participant(w) + "legal-hold/",
+        lambda w, role: {"reason": "Appeal pending"},
+        "401 200 404 403 403 403 403 403",
+    ),
+    (
+        "participant legal hold release",
+        "post",
+        lambda w: _participant(w) + "legal-hold/release/",
+        lambda w, role: {"reason": "Appeal decided"},
+        "401 200 404 403 403 403 403 403",
+    ),
+    (
         "participant subject export",
         "get",
         lambda w: _participant(w) + "export/",

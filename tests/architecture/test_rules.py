@@ -41,6 +41,8 @@ NOT_AUDITED = {
     # The read-access log is itself the audit record: append-only, written by core.access_log.
     "core.AccessEvent",
     "core.AccessEventSubject",
+    # The audit record of a history erasure under retention (core.anonymise): itself the record.
+    "core.HistoryErasure",
     # guardian's direct-foreign-key permission tables: mirrors of the audited RoleGrant and
     # ParticipantCover rows, written only by core.access.
     "municipalities.MunicipalityUserObjectPermission",
