@@ -5,6 +5,7 @@ desktop and 390 px width (tests/browser/artefacts/, gitignored)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -38,6 +39,7 @@ def day():
         counsellor=counsellor,
     )
     factories.ConsentFactory(participant=participant)
+    factories.ServiceNeedsAssessmentFactory(participant=participant, completed=True)
     factories.SkillAssessmentFactory(participant=participant)
     factories.LicenceCardFactory(participant=participant)
     factories.ParticipantFactory(municipality=jamsa, status="referred", first_name="Omar")
@@ -94,6 +96,36 @@ def test_a_counsellors_day(live_server, monkeypatch, day):
         page.wait_for_url(f"{live_server.url}/workspace/participants/{participant.uuid}/")
         assert "The language assessment was recorded." in page.locator(".messages").inner_text()
         assert "CEFR B1" in page.locator('table[data-table="language-assessments"]').inner_text()
+
+        page.click("text=Draft a plan")
+        check_page(page, "workspace-plan-form")
+        page.select_option("select[name=kind]", "integration")
+        page.fill("input[name=starts_on]", factories.TODAY.isoformat())
+        ends = factories.TODAY + datetime.timedelta(days=300)
+        page.fill("input[name=ends_on]", ends.isoformat())
+        page.select_option("select[name=goal_kind]", "employment")
+        page.fill("input[name=goal_text]", "Work as a cleaner.")
+        page.select_option("select[name=period_goal_kind]", "language")
+        page.fill("input[name=period_goal_text]", "Finnish A2.1.")
+        page.select_option("select[name=service_kind]", "integration_training")
+        page.fill("input[name=service_description]", "Integration training, Finnish")
+        page.fill("input[name=service_justification]", "Finnish is needed for the work goal.")
+        page.check("input[name=rights_explained]")
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(rf".*/workspace/participants/{participant.uuid}/.*"))
+        page.click("#plans button[value=agreed]")
+        page.wait_for_load_state()
+        assert "The plan was agreed." in page.locator(".messages").inner_text()
+        assert page.locator('#plans [data-field="plan-status"]').inner_text() == "agreed"
+
+        page.click("text=Book an appointment")
+        page.select_option("select[name=kind]", "job_search_discussion")
+        page.fill("input[name=starts_at]", f"{factories.TODAY + datetime.timedelta(days=2)}T10:00")
+        page.select_option("select[name=channel]", "phone")
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(rf".*/workspace/participants/{participant.uuid}/.*"))
+        assert "The appointment was booked." in page.locator(".messages").inner_text()
+        assert page.locator('[data-field="appointment-status"]').inner_text() == "planned"
 
         page.click("nav.subnav >> text=Vacancies")
         page.click("text=Cleaner")

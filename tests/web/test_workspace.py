@@ -308,3 +308,14 @@ def test_posts_need_the_csrf_token(counsellor, participant):
     response = client.post(f"/workspace/participants/{participant.uuid}/consents/new/", {})
 
     assert response.status_code == 403
+
+
+def test_the_caseload_links_the_api_export_with_its_filters(client, counsellor, participant):
+    client.force_login(counsellor)
+
+    body = client.get("/workspace/participants/?search=Amina&page=1").content.decode()
+    export = client.get("/api/v1/participants/?format=csv&search=Amina")
+
+    assert 'href="/api/v1/participants/?format=csv&amp;search=Amina"' in body
+    assert export.status_code == 200
+    assert "Amina" in b"".join(export.streaming_content).decode()

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from assessments.language_levels import LEVEL_CHOICES
 from assessments.models import LanguageAssessment, SkillAssessment
 from casework.models import Match, Participant
+from plans.models import Appointment, Plan
+from plans.rules import GOAL_KINDS, SERVICE_KINDS
 from web.forms import PageForm, VersionedForm
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -132,3 +134,61 @@ class MatchTransitionForm(VersionedForm):
     reason_code = forms.ChoiceField(
         label=_("Reason code"), choices=[("", "—"), *Match.ReasonCode.choices], required=False
     )
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(value, value.replace("_", " ")) for value in values]
+
+
+class PlanDraftForm(PageForm):
+    """A draft plan with its first goal and service; the plan page adds more through the API."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=_DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=_DATE)
+    goal_kind = forms.ChoiceField(label=_("Long-term goal"), choices=_choices(GOAL_KINDS))
+    goal_text = forms.CharField(label=_("The long-term goal in words"), max_length=2000)
+    period_goal_kind = forms.ChoiceField(
+        label=_("Goal for the plan period"), choices=_choices(GOAL_KINDS)
+    )
+    period_goal_text = forms.CharField(
+        label=_("The period's goal in words"), max_length=2000, required=False
+    )
+    service_kind = forms.ChoiceField(label=_("Service"), choices=_choices(SERVICE_KINDS))
+    service_description = forms.CharField(label=_("The service in words"), max_length=2000)
+    service_provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
+    service_justification = forms.CharField(
+        label=_("Why this service"), required=False, max_length=2000
+    )
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=2000)
+    rights_explained = forms.BooleanField(
+        label=_("Rights and obligations explained to the client"), required=False
+    )
+    county_participates = forms.BooleanField(
+        label=_("The wellbeing services county takes part"), required=False
+    )
+
+
+class PlanTransitionForm(VersionedForm):
+    to = forms.ChoiceField(choices=[("agreed", "agreed"), ("ended", "ended")])
+
+
+class AppointmentForm(PageForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Appointment.Kind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Appointment.Channel.choices)
+    interpreter_language = forms.CharField(
+        label=_("Interpreter language"),
+        required=False,
+        max_length=3,
+        help_text=_("ISO 639 code; empty for none"),
+    )
+
+
+class AppointmentRecordForm(VersionedForm):
+    to = forms.ChoiceField(
+        choices=[("held", "held"), ("missed", "missed"), ("cancelled", "cancelled")]
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, max_length=5000)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.workspace import vacancies, views, writes
+from web.workspace import plans, vacancies, views, writes
 
 app_name = "workspace"
 urlpatterns = [
@@ -33,6 +33,18 @@ urlpatterns = [
     ),
     path("consents/<uuid:consent_id>/withdraw/", writes.consent_withdraw, name="consent-withdraw"),
     path("matches/<uuid:match_id>/transition/", writes.match_transition, name="match-transition"),
+    path("participants/<uuid:participant_id>/plans/new/", plans.plan_create, name="plan-create"),
+    path("plans/<uuid:plan_id>/transition/", plans.plan_transition, name="plan-transition"),
+    path(
+        "participants/<uuid:participant_id>/appointments/new/",
+        plans.appointment_create,
+        name="appointment-create",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/record/",
+        plans.appointment_record,
+        name="appointment-record",
+    ),
     path("vacancies/", vacancies.vacancy_list, name="vacancies"),
     path(
         "vacancies/<uuid:vacancy_id>/candidates/",

@@ -61,6 +61,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     log_read(request, CASELOAD, [(p.pk, p.municipality_id) for p in participants])
     query = request.GET.copy()
     query.pop("page", None)
+    # The export is the API's (participants/?format=csv|xlsx): the same filters, every row,
+    # logged there as one export event.
+    export = request.GET.copy()
+    for name in ("page", "unassigned", "format"):
+        export.pop(name, None)
     return TemplateResponse(
         request,
         "web/workspace/caseload.html",
@@ -70,6 +75,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "statuses": Participant.Status.choices,
             "chosen_statuses": request.GET.getlist("status"),
             "query": query.urlencode(),
+            "export_query": export.urlencode(),
         },
         status=200 if filters.is_valid() else 400,
     )
