@@ -174,10 +174,23 @@ class Ranking:
     Sliceable and countable, so a paginator can use it; ``expect(offset, limit)`` lets the first
     ``count()`` fetch that page together with the total in one statement."""
 
-    def __init__(self, vacancy: Vacancy, *, scope: Q, today: datetime.date) -> None:
+    def __init__(
+        self,
+        vacancy: Vacancy,
+        *,
+        scope: Q,
+        today: datetime.date,
+        only: Participant | None = None,
+    ) -> None:
         self.vacancy = vacancy
         self.today = today
         self.area_ids = municipality_ids_in_areas_of(frozenset({vacancy.municipality_id}))
+        #: ``only``: judge this one participant whether or not in reach (``explain_pair``):
+        #: no status, place, open-match, card or language filter, every shortfall a gap.
+        self.only = only
+        self.lookup_ids = (
+            self.area_ids | {only.municipality_id} if only is not None else self.area_ids
+        )
         # .all() uses the licences the vacancy's selector prefetched
         self.required_types = sorted((t.id, t.code) for t in vacancy.required_licences.all())
         self.offers = closing_trainings(
@@ -186,7 +199,11 @@ class Ranking:
             today,
             [licence_type_id for licence_type_id, _ in self.required_types],
         )
-        self.candidates = candidate_queryset(vacancy, scope=scope, area_ids=self.area_ids)
+        self.candidates = (
+            Participant.objects.filter(scope).filter(pk=only.pk)
+            if only is not None
+            else candidate_queryset(vacancy, scope=scope, area_ids=self.area_ids)
+        )
         self._total: int | None = None
         self._window: tuple[int, int | None] | None = None
         self._rows: list[Suggestion] | None = None
@@ -265,6 +282,40 @@ def rank_candidates(vacancy: Vacancy, *, scope: Q, today: datetime.date) -> Rank
     return Ranking(vacancy, scope=scope, today=today)
 
 
+def explanation_of(suggestion: Suggestion) -> dict[str, Any]:
+    """What a match stores of its suggestion: ``{"eligible", "criteria", "gaps"}``."""
+    return {
+        "eligible": suggestion.eligible,
+        "criteria": suggestion.criteria,
+        "gaps": suggestion.gaps,
+    }
+
+
+#: The explanation of a participant's language skill that has no assessment in the language.
+NOT_ASSESSED = -1
+
+
+def explain_pair(vacancy: Vacancy, participant: Participant, *, today: datetime.date) -> Suggestion:
+    """The suggestion for one vacancy and participant, computed exactly as the ranking computes
+    it (for a candidate in reach it equals that candidate's row of ``rank_candidates``). A
+    participant outside the ranking's reach is judged all the same: the unmet status and place
+    criteria and every shortfall (a card no training closes in time, a skill more than two
+    sub-levels short or never assessed) are criteria not met and gaps. A match's stored score
+    and explanation come from here, never from a caller (DESIGN.md §2 Match)."""
+    ranking = Ranking(vacancy, scope=Q(), today=today, only=participant)
+    suggestion = ranking._fetch(0, 1)[0][0]
+    status_met = participant.status in ELIGIBLE_STATUSES
+    place_met = participant.municipality_id in ranking.area_ids
+    if not status_met:
+        suggestion.criteria[0] = {"name": "status", "met": False, "detail": participant.status}
+    if not place_met:
+        detail = "lives outside the vacancy's municipality and employment area"
+        suggestion.criteria[1] = {"name": "location", "met": False, "detail": detail}
+        suggestion.gaps.insert(0, {"criterion": "location", "detail": detail, "training": None})
+    suggestion.eligible = status_met and not suggestion.gaps
+    return suggestion
+
+
 def _compile(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return sql, list(params)
@@ -277,7 +328,8 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
     connection = connections[ranking.candidates.db]
     quote = connection.ops.quote_name
     dialect = Dialect(connection.vendor)
-    area = sorted(ranking.area_ids)
+    judge_all = ranking.only is not None
+    area = sorted(ranking.lookup_ids)
     in_area = "municipality_id IN (" + ", ".join(["%s"] * len(area)) + ")"
     params: list[Any] = []
 
@@ -330,7 +382,7 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
     gap_terms: list[str] = []
     for licence_type_id, _code in ranking.required_types:
         holder_params = [*area, licence_type_id, vacancy.starts_on, vacancy.starts_on]
-        if licence_type_id in ranking.offers:
+        if licence_type_id in ranking.offers or judge_all:
             columns.append(
                 f"CASE WHEN c.id IN ({holders}) THEN 1 ELSE 0 END AS card_{licence_type_id}"
             )
@@ -340,10 +392,14 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
             columns.append(f"1 AS card_{licence_type_id}")
             conditions.append(f"c.id IN ({holders})")
             condition_params += holder_params
-    joins = ["JOIN levels ON levels.participant_id = c.id"] if requirements else []
+    join = "LEFT JOIN" if judge_all else "JOIN"
+    joins = [f"{join} levels ON levels.participant_id = c.id"] if requirements else []
     for skill, required in requirements:
-        columns.append(f"levels.rank_{skill}")
-        conditions.append(f"levels.rank_{skill} >= {required - MAX_LANGUAGE_SHORTFALL}")
+        if judge_all:
+            columns.append(f"COALESCE(levels.rank_{skill}, {NOT_ASSESSED}) AS rank_{skill}")
+        else:
+            columns.append(f"levels.rank_{skill}")
+            conditions.append(f"levels.rank_{skill} >= {required - MAX_LANGUAGE_SHORTFALL}")
         gap_terms.append(f"(CASE WHEN rank_{skill} < {required} THEN 1 ELSE 0 END)")
     columns.append(f"{dialect.days_between('%s', 'c.enrolled_on')} AS waited")
     column_params.append(today)
@@ -384,8 +440,8 @@ def ranking_sql(ranking: Ranking, *, offset: int, limit: int | None) -> tuple[st
     )
     ctes.append(
         "page AS (SELECT scored.*, COUNT(*) OVER () AS total FROM scored"
-        f" WHERE gaps <= {MAX_GAPS}"
-        " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"
+        + ("" if judge_all else f" WHERE gaps <= {MAX_GAPS}")
+        + " ORDER BY CASE WHEN gaps = 0 THEN 0 ELSE 1 END, score DESC, enrolled_on, id"
         " LIMIT %s OFFSET %s)"
     )
     params += [_NO_LIMIT if limit is None else min(limit, _NO_LIMIT), offset]
@@ -427,7 +483,7 @@ def _explain(ranking: Ranking, row: dict[str, Any]) -> Suggestion:
                 {"name": f"licence:{code}", "met": True, "detail": f"valid on {vacancy.starts_on}"}
             )
             continue
-        offer = ranking.offers[licence_type_id]
+        offer = ranking.offers.get(licence_type_id)  # none only when judging one pair
         criteria.append(
             {
                 "name": f"licence:{code}",
@@ -438,16 +494,23 @@ def _explain(ranking: Ranking, row: dict[str, Any]) -> Suggestion:
         gaps.append(
             {
                 "criterion": f"licence:{code}",
-                "detail": f"needs a {code} card; the next training in reach ends {offer.ends_on}",
-                "training": offer.as_dict(),
+                "detail": f"needs a {code} card; the next training in reach ends {offer.ends_on}"
+                if offer is not None
+                else f"needs a {code} card; no training in reach ends before the start",
+                "training": offer.as_dict() if offer is not None else None,
             }
         )
     for skill, required in vacancy.language_requirements.items():
         if skill not in language_levels.SKILLS:
             continue  # the vacancy services accept only the four skills
+        name = f"language:{vacancy.language}:{skill}"
+        if row[f"rank_{skill}"] == NOT_ASSESSED:  # only when judging one pair
+            detail = f"no {vacancy.language} assessment of {skill}"
+            criteria.append({"name": name, "met": False, "detail": detail})
+            gaps.append({"criterion": name, "detail": detail, "training": None})
+            continue
         level = language_levels.LEVELS[row[f"rank_{skill}"]]
         margin = language_levels.rank(level) - language_levels.rank(required)
-        name = f"language:{vacancy.language}:{skill}"
         if margin >= 0:
             criteria.append({"name": name, "met": True, "detail": f"{level} ≥ {required}"})
         else:

@@ -444,7 +444,11 @@ class Match(AuditedModel):
     explanation = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     reached_shared_on = models.DateField(null=True, blank=True)
+    #: The counsellor's proposal reason; each transition's reason is in its history row.
     reason = models.TextField(blank=True)
+    #: The latest non-empty reason the employer's users gave: the only free text an employer
+    #: reads back (counsellors' text never reaches an employer, ADR 13).
+    employer_reason = models.TextField(blank=True)
     reason_code = models.CharField(max_length=30, choices=ReasonCode.choices, blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments import language_levels
 from assessments.models import LicenceType
 from assessments.services import occupation_unit_group
-from casework import business_ids, duplicates, identity_codes
+from casework import business_ids, duplicates, identity_codes, matching
 from casework.models import (
     CaseNote,
     Consent,
@@ -38,6 +38,7 @@ from core.errors import (
     ConsentRequired,
     DuplicateIdentityCode,
     InvalidTransition,
+    ParticipantUnavailable,
     PermissionDenied,
     ValidationFailed,
 )
@@ -733,20 +734,23 @@ def match_create(
     actor: Any,
     vacancy: Vacancy,
     participant: Participant,
-    score: int = 0,
-    explanation: dict[str, Any] | None = None,
     reason: str = "",
 ) -> Match:
     """A counsellor proposes a participant for a vacancy (status ``proposed``). One open match
-    per vacancy and participant."""
+    per vacancy and participant; only an active or job-seeking participant can be proposed. The
+    score and explanation are the matching service's for the pair (``matching.explain_pair``,
+    the same as the vacancy's candidate suggestion), never a caller's."""
     errors = Errors()
     if vacancy.status != Vacancy.Status.OPEN:
         errors.add("vacancy", "The vacancy is not open.")
-    if participant.status == Participant.Status.EXITED:
-        errors.add("participant", "The participant has exited.")
-    if not 0 <= int(score) <= 100:
-        errors.add("score", "The score is 0–100.")
+    if participant.status not in matching.ELIGIBLE_STATUSES:
+        errors.add(
+            "participant",
+            f"Only an active or job-seeking participant can be proposed (this one is "
+            f"{participant.status}).",
+        )
     errors.raise_if_any()
+    suggestion = matching.explain_pair(vacancy, participant, today=today())
     with transaction.atomic():
         if Match.objects.filter(
             vacancy=vacancy, participant=participant, status__in=Match.OPEN_STATUSES
@@ -763,8 +767,8 @@ def match_create(
                         participant=participant,
                         municipality_id=participant.municipality_id,
                         employer_id=vacancy.employer_id,
-                        score=int(score),
-                        explanation=explanation or {},
+                        score=suggestion.score,
+                        explanation=matching.explanation_of(suggestion),
                         reason=reason or "",
                     ),
                     actor=actor,
@@ -792,8 +796,13 @@ def match_transition(
 ) -> Match:
     """Move a match along its lifecycle (DESIGN.md §2). Counsellors share (only with a valid
     ``share_with_employers`` consent), record a decline and withdraw; employers invite to
-    interview, hire and reject. ``hired`` creates the Outcome and moves an active or job-seeking
-    participant to ``employed`` in the same transaction."""
+    interview, hire and reject. ``hired`` creates the Outcome, moves the participant (who must be
+    active or job seeking, else 409 ``participant_unavailable``) to ``employed`` and, when hires
+    fill all of the vacancy's positions, the vacancy to ``filled``, in the same transaction.
+
+    Each transition's ``reason`` is kept in its own history row: the match's ``reason`` stays the
+    proposal's. An employer's non-empty reason is also kept in ``employer_reason``, the only free
+    text an employer reads back (ADR 13)."""
     if to not in Match.Status.values:
         raise ValidationFailed.single("to", f"Unknown status {to!r}.")
     errors = Errors()
@@ -823,14 +832,17 @@ def match_transition(
             match.participant, Consent.Purpose.SHARE_WITH_EMPLOYERS, today()
         ):
             raise ConsentRequired()
+        participant = match.participant
+        if to == Match.Status.HIRED and participant.status not in matching.ELIGIBLE_STATUSES:
+            raise ParticipantUnavailable()
         match.status = to
-        match.reason = reason or ""
         match.reason_code = reason_code or ""
+        if as_employer and reason:
+            match.employer_reason = reason
         if to == Match.Status.SHARED and match.reached_shared_on is None:
             match.reached_shared_on = today()
         audit.save_changes(match, actor=actor, reason=reason or f"match {to}")
         if to == Match.Status.HIRED:
-            participant = match.participant
             audit.create(
                 Outcome(
                     participant=participant,
@@ -848,15 +860,31 @@ def match_transition(
                 actor=actor,
                 reason="hired through a match",
             )
-            if participant.status in (Participant.Status.ACTIVE, Participant.Status.JOB_SEEKING):
-                participant_transition(
-                    actor=actor,
-                    participant=participant,
-                    to=Participant.Status.EMPLOYED,
-                    on=max(today(), participant.status_changed_on),
-                    reason="hired through a match",
-                )
+            participant_transition(
+                actor=actor,
+                participant=participant,
+                to=Participant.Status.EMPLOYED,
+                on=max(today(), participant.status_changed_on),
+                reason="hired through a match",
+            )
+            _fill_vacancy_when_hires_fill_it(actor=actor, vacancy_id=match.vacancy_id)
         return match
+
+
+def _fill_vacancy_when_hires_fill_it(*, actor: Any, vacancy_id: int) -> None:
+    """Inside a hire's transaction: an open vacancy whose hires reach its positions moves to
+    ``filled`` (the row lock makes two concurrent last hires count each other)."""
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
+    if vacancy.status != Vacancy.Status.OPEN:
+        return
+    hires = Match.objects.filter(vacancy_id=vacancy_id, status=Match.Status.HIRED).count()
+    if hires >= vacancy.positions:
+        vacancy_transition(
+            actor=actor,
+            vacancy=vacancy,
+            to=Vacancy.Status.FILLED,
+            reason=f"all {vacancy.positions} position(s) filled by hires",
+        )
 
 
 # Outcomes -----------------------------------------------------------------------------------------

@@ -85,6 +85,14 @@ class DuplicateIdentityCode(Conflict):
     default_detail = _("A participant with this personal identity code already exists.")
 
 
+class ParticipantUnavailable(Conflict):
+    """A hire of a participant who is no longer active or job seeking (the detail names no
+    status: an employer reads it)."""
+
+    code = "participant_unavailable"
+    default_detail = "The candidate is no longer available for hire."
+
+
 class PreconditionFailed(PolkuError):
     """The caller's version (If-Match) is stale (HTTP 412)."""
 

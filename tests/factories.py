@@ -273,7 +273,8 @@ class MatchFactory(AuditedFactory):
         model = Match
 
     vacancy = factory.SubFactory(VacancyFactory)
-    participant = factory.SubFactory(ParticipantFactory)
+    # only an active or job-seeking participant can be proposed (DESIGN.md §2 Match)
+    participant = factory.SubFactory(ParticipantFactory, status="active")
     municipality = factory.SelfAttribute("participant.municipality")
     employer = factory.SelfAttribute("vacancy.employer")
     score = 70

@@ -10,26 +10,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.base import PolkuViewMixin
+from api.casework.serializers import CriterionSerializer, GapSerializer
 from casework import matching, selectors
 from core.access import Capability, Role
 from core.read_log import ReadLog
 from core.validation import today
-
-
-class CriterionSerializer(serializers.Serializer):
-    name = serializers.CharField(
-        help_text="status, location, licence:<code>, language:<lang>:<skill>, occupation"
-    )
-    met = serializers.BooleanField()
-    detail = serializers.CharField()
-
-
-class GapSerializer(serializers.Serializer):
-    criterion = serializers.CharField()
-    detail = serializers.CharField()
-    training = serializers.DictField(
-        allow_null=True, help_text="The next training in reach that closes it"
-    )
 
 
 class CandidateSuggestionSerializer(serializers.Serializer):

@@ -62,7 +62,8 @@ def employer_match_data(match: Match, candidate: dict[str, Any] | None) -> dict[
         "vacancy": match.vacancy.uuid,
         "status": match.status,
         "score": match.score,
-        "reason": match.reason,
+        # only the employer's own free text: a counsellor's reasons never reach it (ADR 13)
+        "reason": match.employer_reason,
         "reason_code": match.reason_code,
         "candidate": candidate,
         "version": match.version,

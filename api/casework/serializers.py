@@ -393,16 +393,45 @@ class MatchTransitionSerializer(serializers.Serializer):
     )
 
 
+class CriterionSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="status, location, licence:<code>, language:<lang>:<skill>, occupation"
+    )
+    met = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class GapSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    detail = serializers.CharField()
+    training = serializers.DictField(
+        allow_null=True, help_text="The next training in reach that closes it"
+    )
+
+
+class MatchExplanationSerializer(serializers.Serializer):
+    """The candidate suggestion of the pair when the match was proposed."""
+
+    eligible = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+    gaps = GapSerializer(many=True)
+
+
 class MatchSerializer(serializers.Serializer):
-    """A match as counsellors read it."""
+    """A match as counsellors read it: the participant, the score and explanation computed when
+    it was proposed, the proposal's reason and the employer's latest reason (each transition's
+    reason is in the participant's history)."""
 
     id = serializers.UUIDField()
     vacancy = serializers.UUIDField()
     participant = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Match.Status.choices)
-    score = serializers.IntegerField()
-    explanation = serializers.JSONField()
-    reason = serializers.CharField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    explanation = MatchExplanationSerializer()
+    reason = serializers.CharField(help_text="The counsellor's reason for the proposal.")
+    employer_reason = serializers.CharField(
+        help_text="The latest reason the employer's users gave in a transition."
+    )
     reason_code = serializers.CharField()
     version = serializers.IntegerField()
 
@@ -416,6 +445,7 @@ def match_data(match: Match) -> dict[str, Any]:
         "score": match.score,
         "explanation": match.explanation,
         "reason": match.reason,
+        "employer_reason": match.employer_reason,
         "reason_code": match.reason_code,
         "version": match.version,
     }

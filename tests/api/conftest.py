@@ -82,6 +82,20 @@ def snapshot(models: tuple[type, ...] = DOMAIN_MODELS) -> dict[str, Any]:
     }
 
 
+def proposable(participant: Any) -> Any:
+    """The participant moved to ``active`` (through the service) unless already active or job
+    seeking: only they can be proposed for a vacancy (DESIGN.md §2 Match)."""
+    from casework import services
+    from core.actors import system_actor
+
+    participant = type(participant).objects.get(pk=participant.pk)
+    if participant.status in ("active", "job_seeking"):
+        return participant
+    return services.participant_transition(
+        actor=system_actor(), participant=participant, to="active", reason="test: first meeting"
+    )
+
+
 def iso(day: datetime.date) -> str:
     return day.isoformat()
 

@@ -294,6 +294,9 @@ def candidate_amina(world) -> tuple[Participant, Consent, Person]:
         available_from=TODAY + 14 * DAY,
         counsellor=world.counsellor,
     )
+    participant = services.participant_transition(
+        actor=world.counsellor, participant=participant, to="active", reason="first meeting"
+    )
     factories.LanguageAssessmentFactory(participant=participant)
     factories.SkillAssessmentFactory(participant=participant)
     factories.LicenceCardFactory(participant=participant)
@@ -858,3 +861,112 @@ def test_every_error_an_employer_gets_is_the_bare_envelope(
     assert_allowed(answer, ERROR)
     assert ("errors" in answer) == (status == 400)
     assert_no_personal_data(answer)
+
+
+# Free text: a counsellor's words never reach an employer (DESIGN.md §2 Match, ADR 13) ------------
+
+#: Every free-text field of the models an employer route can show, with who writes it. A new one
+#: fails the test below until it is listed here and written in the sweep after it.
+FREE_TEXT_FIELDS = {
+    "casework.CaseNote.text": "counsellor",
+    "casework.Vacancy.status_reason": "counsellor or employer",
+    "casework.Match.reason": "counsellor",
+    "casework.Match.employer_reason": "employer (the only free text an employer reads back)",
+    "assessments.Enrolment.status_reason": "counsellor",
+}
+
+
+def test_every_free_text_field_is_listed():
+    from django.apps import apps
+    from django.db import models
+
+    found = {
+        f"{model._meta.label}.{model_field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ("casework", "assessments")
+        and not model.__name__.startswith("Historical")
+        for model_field in model._meta.get_fields()
+        if isinstance(model_field, models.TextField)
+        and not model_field.choices
+        and model_field.name != "identity_code_encrypted"
+    }
+    assert found == set(FREE_TEXT_FIELDS)
+
+
+def test_no_free_text_of_a_counsellor_reaches_an_employer(world):
+    # given Amina, with a counsellor's words in every free-text field and every history reason
+    from assessments import services as assessment_services
+    from casework.models import Vacancy
+
+    participant, _consent, _amina = candidate_amina(world)
+    counsellor = client_for(world.counsellor)
+    employer = bearer_client(world.employer_user)
+    secret = iter(f"SECRET-{n}-counsellor-words" for n in range(100))
+    services.participant_transition(
+        actor=world.counsellor, participant=participant, to="job_seeking", reason=next(secret)
+    )
+    services.case_note_create(
+        actor=world.counsellor,
+        participant=participant,
+        kind="meeting",
+        occurred_at=datetime.datetime.now(datetime.UTC),
+        text=next(secret),
+    )
+    enrolment = assessment_services.enrolment_create(
+        actor=world.counsellor, training=world.training, participant=participant
+    )
+    assessment_services.enrolment_transition(
+        actor=world.counsellor, enrolment=enrolment, to="cancelled", reason=next(secret)
+    )
+    services.vacancy_transition(
+        actor=world.counsellor,
+        vacancy=Vacancy.objects.get(pk=world.vacancy.pk),
+        to="filled",
+        reason=next(secret),
+    )
+    services.vacancy_transition(
+        actor=world.counsellor,
+        vacancy=Vacancy.objects.get(pk=world.vacancy.pk),
+        to="open",
+        reason=next(secret),
+    )
+    answers = []
+    match_ids = []
+    for vacancy in (world.vacancy2, world.vacancy):
+        body = {"vacancy": str(vacancy.uuid), "participant": str(participant.uuid)}
+        proposed = counsellor.post(
+            "/api/v1/matches/", {**body, "reason": next(secret)}, format="json"
+        )
+        match_ids.append(_ok(proposed, 201)["id"])
+    hired, declined = (f"/api/v1/matches/{match_id}/transition/" for match_id in match_ids)
+    for url in (hired, declined):
+        _ok(counsellor.post(url, {"to": "shared", "reason": next(secret)}, format="json"))
+    # the employer's own words, then a counsellor's decline of the second match
+    answers.append(
+        _ok(employer.post(hired, {"to": "interview", "reason": "Our words."}, format="json"))
+    )
+    answers.append(_ok(employer.post(declined, {"to": "interview"}, format="json")))
+    decline = {"to": "declined", "reason": next(secret), "reason_code": "candidate_withdrew"}
+    _ok(counsellor.post(declined, decline, format="json"))
+    answers.append(_ok(employer.post(hired, {"to": "hired"}, format="json")))
+
+    # when the employer reads everything it can read
+    reads = [
+        _ok(employer.get(path))
+        for path in (
+            "/api/v1/matches/",
+            *(f"/api/v1/matches/{match_id}/" for match_id in match_ids),
+            "/api/v1/vacancies/",
+            f"/api/v1/vacancies/{world.vacancy.uuid}/",
+            f"/api/v1/vacancies/{world.vacancy2.uuid}/",
+            "/api/v1/employers/",
+            f"/api/v1/employers/{world.employer.uuid}/",
+        )
+    ]
+
+    # then no counsellor's words are in any answer, and the employer's own are
+    for body in answers + reads:
+        for place, text in leaves(body):
+            assert "SECRET-" not in text, f"{place} reveals {text!r}"
+    assert _ok(employer.get(f"/api/v1/matches/{match_ids[0]}/"))["reason"] == "Our words."
+    assert next(secret) == "SECRET-10-counsellor-words"  # every writer above ran

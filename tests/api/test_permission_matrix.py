@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from tests import factories
-from tests.api.conftest import ROLES, TODAY, client_for, iso, snapshot
+from tests.api.conftest import ROLES, TODAY, client_for, iso, proposable, snapshot
 
 ERROR_CODES = {
     400: "validation_error",
@@ -494,7 +494,10 @@ CASES = [
         "match create",
         "post",
         lambda w: "/api/v1/matches/",
-        lambda w, role: {"vacancy": str(w.vacancy2.uuid), "participant": str(w.participant.uuid)},
+        lambda w, role: {
+            "vacancy": str(w.vacancy2.uuid),
+            "participant": str(proposable(w.participant).uuid),
+        },
         COUNSELLOR_ONLY_CREATE,
     ),
     (
@@ -659,10 +662,11 @@ def _request(client, method, path, body):
 def test_permission_matrix(world, method, path, body, role, expected):
     # given
     client = client_for(world.user(role))
+    payload = body(world, role) if body else None
     before = snapshot() if method != "get" else None
 
     # when
-    response = _request(client, method, path(world), body(world, role) if body else None)
+    response = _request(client, method, path(world), payload)
 
     # then
     assert response.status_code == expected, response.content

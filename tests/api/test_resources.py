@@ -9,7 +9,7 @@ from casework.models import Outcome, Participant
 from core.actors import system_actor
 from municipalities import services as municipality_services
 from tests import factories
-from tests.api.conftest import TODAY, client_for, iso, snapshot
+from tests.api.conftest import TODAY, client_for, iso, proposable, snapshot
 from tests.api.test_history_api import identity_code
 
 DAY = datetime.timedelta(days=1)
@@ -755,7 +755,7 @@ def _propose(api, world, participant=None, vacancy=None):
         "/api/v1/matches/",
         {
             "vacancy": str((vacancy or world.vacancy2).uuid),
-            "participant": str((participant or world.participant).uuid),
+            "participant": str(proposable(participant or world.participant).uuid),
             "reason": "speaks Finnish well enough",
         },
     )

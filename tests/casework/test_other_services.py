@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from casework import services
+from casework import matching, services
 from casework.models import (
     CaseNote,
     Consent,
@@ -611,17 +611,19 @@ def consenting_participant(status="active"):
 
 def test_match_create_proposes_with_history(counsellor):
     vacancy = factories.VacancyFactory()
-    participant = factories.ParticipantFactory(municipality=factories.municipality("992"))
-
-    match = services.match_create(
-        actor=counsellor, vacancy=vacancy, participant=participant, score=64
+    participant = factories.ParticipantFactory(
+        municipality=factories.municipality("992"), status="active"
     )
+
+    match = services.match_create(actor=counsellor, vacancy=vacancy, participant=participant)
 
     stored = Match.objects.get(pk=match.pk)
     assert stored.status == "proposed"
     assert stored.municipality_id == participant.municipality_id
     assert stored.employer_id == vacancy.employer_id
-    assert stored.score == 64
+    expected = matching.explain_pair(vacancy, participant, today=today())
+    assert stored.score == expected.score
+    assert stored.explanation == matching.explanation_of(expected)
     assert_latest_history(stored, counsellor, total=1)
 
 
@@ -650,16 +652,17 @@ def test_a_new_match_may_follow_a_closed_one(counsellor, closed_status):
 
 
 @pytest.mark.parametrize(
-    ("vacancy_status", "participant_status", "score", "field"),
+    ("vacancy_status", "participant_status", "field"),
     [
-        ("filled", "active", 50, "vacancy"),
-        ("closed", "active", 50, "vacancy"),
-        ("open", "exited", 50, "participant"),
-        ("open", "active", 101, "score"),
-        ("open", "active", -1, "score"),
+        ("filled", "active", "vacancy"),
+        ("closed", "active", "vacancy"),
+        ("open", "exited", "participant"),
+        ("open", "referred", "participant"),
+        ("open", "employed", "participant"),
+        ("open", "in_education", "participant"),
     ],
 )
-def test_match_create_validates(counsellor, vacancy_status, participant_status, score, field):
+def test_match_create_validates(counsellor, vacancy_status, participant_status, field):
     vacancy = factories.VacancyFactory(status=vacancy_status)
     extra = (
         {"exited_on": today() - DAY, "exit_reason": "other"}
@@ -669,9 +672,7 @@ def test_match_create_validates(counsellor, vacancy_status, participant_status, 
     participant = factories.ParticipantFactory(status=participant_status, **extra)
 
     with pytest.raises(ValidationFailed) as error:
-        services.match_create(
-            actor=counsellor, vacancy=vacancy, participant=participant, score=score
-        )
+        services.match_create(actor=counsellor, vacancy=vacancy, participant=participant)
 
     assert field in error.value.errors
     assert not Match.objects.exists()
@@ -846,9 +847,6 @@ def test_a_positive_move_takes_no_reason_code(counsellor):
     [
         ("active", "employed"),
         ("job_seeking", "employed"),
-        ("referred", "referred"),
-        ("in_education", "in_education"),
-        ("employed", "employed"),
     ],
 )
 def test_hiring_creates_the_outcome_and_employs_an_active_or_job_seeking_participant(
@@ -885,6 +883,28 @@ def test_hiring_creates_the_outcome_and_employs_an_active_or_job_seeking_partici
     if moved:
         assert history_rows(participant).last().history_user_id == employer_user.pk
         assert stored.status_changed_on == today()
+
+
+@pytest.mark.parametrize("participant_status", ["referred", "in_education", "employed"])
+def test_hiring_a_participant_who_is_not_active_or_job_seeking_answers_409_and_changes_nothing(
+    participant_status,
+):
+    # given a match at interview whose participant has meanwhile left the job search
+    participant = factories.ParticipantFactory(status=participant_status)
+    match = factories.MatchFactory(status="interview", participant=participant)
+    employer_user = factories.employer_user(match.vacancy.employer)
+    before = snapshot(match), snapshot(participant), snapshot(match.vacancy)
+    rows = history_rows(participant).count(), Match.history.count()
+
+    # when the employer hires
+    with pytest.raises(Conflict) as error:
+        services.match_transition(actor=employer_user, match=match, to="hired", as_employer=True)
+
+    # then
+    assert error.value.code == "participant_unavailable"
+    assert (snapshot(match), snapshot(participant), snapshot(match.vacancy)) == before
+    assert (history_rows(participant).count(), Match.history.count()) == rows
+    assert not Outcome.objects.exists()
 
 
 def test_hiring_without_details_starts_on_the_vacancy_start():

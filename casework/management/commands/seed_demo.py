@@ -453,10 +453,7 @@ class DemoLoader:
                 casework_services.vacancy_transition(
                     actor=self.actor, vacancy=vacancy, to="closed", reason="summer season over"
                 )
-            elif open_vacancy.hires >= open_vacancy.spec.positions:
-                casework_services.vacancy_transition(
-                    actor=self.actor, vacancy=vacancy, to="filled", reason="all positions filled"
-                )
+            # a vacancy whose hires took every position moved to filled with the last hire
 
     # One participant's story ------------------------------------------------------------------
 
@@ -822,9 +819,11 @@ class DemoLoader:
         candidates = [
             vacancy
             for vacancy in self.vacancies
-            if vacancy.area_id == area_id and vacancy.vacancy.pk not in person.matched
+            if vacancy.area_id == area_id
+            and vacancy.vacancy.pk not in person.matched
+            and vacancy.hires < vacancy.spec.positions  # the last hire filled it
         ]
-        candidates.sort(key=lambda vacancy: -self._fit(person, vacancy)[0])
+        candidates.sort(key=lambda vacancy: -self._fit(person, vacancy))
         for end in ends:
             usable = candidates
             if end == "hired":
@@ -840,53 +839,31 @@ class DemoLoader:
             person.matched.add(chosen.vacancy.pk)
             self._match(person, chosen, end)
 
-    def _fit(self, person: Person, vacancy: OpenVacancy) -> tuple[int, dict[str, Any]]:
-        """A plausible score and explanation, like the ones the matching service computes."""
+    def _fit(self, person: Person, vacancy: OpenVacancy) -> int:
+        """A rough score to pick the best-fitting vacancies by (the match's own score and
+        explanation are computed by the matching service)."""
         occupation = vacancy.spec.occupation
         if occupation in person.occupations:
-            occupation_points, occupation_detail = 40, "same ISCO-08 unit group"
+            occupation_points = 40  # same ISCO-08 unit group
         elif any(code[:2] == occupation[:2] for code in person.occupations):
-            occupation_points, occupation_detail = 25, "same ISCO-08 sub-major group"
+            occupation_points = 25  # same sub-major group
         else:
-            occupation_points, occupation_detail = 5, "no related work history"
+            occupation_points = 5
         short = [
             skill
             for skill, level in vacancy.spec.language.items()
             if person.levels[skill] < language_levels.rank(level)
         ]
         missing = [code for code in vacancy.spec.licences if code not in person.cards]
-        score = occupation_points + (30 if not short else 10) + (30 if not missing else 0)
-        explanation = {
-            "criteria": [
-                {"name": "occupation", "met": occupation_points >= 25, "detail": occupation_detail},
-                {
-                    "name": "language",
-                    "met": not short,
-                    "detail": "meets every requirement"
-                    if not short
-                    else f"short in {', '.join(short)}",
-                },
-                {
-                    "name": "licences",
-                    "met": not missing,
-                    "detail": "holds every required card"
-                    if not missing
-                    else f"missing {', '.join(missing)}",
-                },
-            ]
-        }
-        return min(score, 100), explanation
+        return occupation_points + (30 if not short else 10) + (30 if not missing else 0)
 
     def _match(self, person: Person, open_vacancy: OpenVacancy, end: str) -> None:
         if end not in ("proposed", "withdrawn") and not person.can_share:
             end = "proposed"  # without consent nothing is shared
-        score, explanation = self._fit(person, open_vacancy)
         match = casework_services.match_create(
             actor=self.actor,
             vacancy=open_vacancy.vacancy,
             participant=person.participant,
-            score=score,
-            explanation=explanation,
             reason="proposed by the counsellor",
         )
 
