@@ -13,6 +13,7 @@ from api.lifecycle.imports import ParticipantImportView
 from api.municipalities import views as municipalities
 from api.plans import plans
 from api.plans import views as plan_views
+from api.plans.worklist import WorklistView
 from api.reporting import views as reporting
 
 
@@ -82,5 +83,6 @@ urlpatterns = [
     path("vocabularies/", VocabulariesView.as_view(), name="vocabularies"),
     path("me/", MeView.as_view(), name="me"),
     path("reports/esf/", reporting.ESFReportView.as_view(), name="esf-report"),
+    path("worklist/", WorklistView.as_view(), name="worklist"),
     path("", include(router.urls)),
 ]

@@ -126,3 +126,30 @@ class HistoryErasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class CalendarDay(models.Model):
+    """One calendar day and whether it is a working day in Finland (``core.working_days``).
+
+    Derived reference data, filled by ``core.working_days.fill_calendar`` (a data migration and
+    ``manage.py refresh_calendar``) from the maintained ``holidays`` library: a working day is a
+    Monday to Friday that is not a Finnish public holiday (nor Midsummer Eve or Christmas Eve).
+    ``working_day_number`` counts the working days from the first day of the table up to and
+    including this one, so "``n`` working days after ``d``" is the working day whose number is
+    ``d``'s number + ``n``: two index look-ups in SQL (ADR 17)."""
+
+    day = models.DateField(primary_key=True)
+    is_working_day = models.BooleanField()
+    working_day_number = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["working_day_number"],
+                condition=models.Q(is_working_day=True),
+                name="calendar_working_day_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({'working day' if self.is_working_day else 'holiday'})"

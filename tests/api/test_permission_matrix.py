@@ -475,6 +475,15 @@ CASES = [
         None,
         COUNSELLOR_ONLY_OBJECT,
     ),
+    # The worklist (DESIGN §10): counsellors only; it names participants.
+    ("worklist", "get", lambda w: "/api/v1/worklist/", None, COUNSELLOR_ONLY_LIST),
+    (
+        "worklist of every counsellor",
+        "get",
+        lambda w: "/api/v1/worklist/?counsellor=any",
+        None,
+        COUNSELLOR_ONLY_LIST,
+    ),
     # Matches: counsellors of the participant; the employer its own, from shared on.
     (
         "matches list",

@@ -212,6 +212,14 @@ LISTS = [
         lambda ctx, n: [_eligible_candidate() for _ in range(n)],
     ),
     (
+        "worklist",
+        lambda ctx: "/api/v1/worklist/",
+        "counsellor",
+        lambda ctx, n: factories.ParticipantFactory.create_batch(  # no contact for 100 days
+            n, counsellor=ctx.counsellor, status="active"
+        ),
+    ),
+    (
         "participant consents",
         lambda ctx: f"/api/v1/participants/{ctx.the_participant().uuid}/consents/",
         "counsellor",

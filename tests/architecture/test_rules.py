@@ -43,6 +43,9 @@ NOT_AUDITED = {
     "core.AccessEventSubject",
     # The audit record of a history erasure under retention (core.anonymise): itself the record.
     "core.HistoryErasure",
+    # Finnish working days, derived from the holidays library (core.working_days): reference
+    # data rewritten whole by a migration and `manage.py refresh_calendar`, never edited.
+    "core.CalendarDay",
     # guardian's direct-foreign-key permission tables: mirrors of the audited RoleGrant and
     # ParticipantCover rows, written only by core.access.
     "municipalities.MunicipalityUserObjectPermission",
