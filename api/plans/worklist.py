@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from api.base import PolkuViewMixin
 from core.access import Capability, Role
+from core.read_log import ReadLog
 from plans.worklist import selectors
 from plans.worklist.rules import Rule, State
 
@@ -82,6 +83,7 @@ class WorklistView(PolkuViewMixin, GenericAPIView):
     """The deadlines of the caller's caseload, computed by the database."""
 
     required_capabilities = {"GET": Capability.PARTICIPANT_READ}
+    read_log = {"GET": ReadLog("worklist:list", role=Role.COUNSELLOR)}
     http_method_names = ["get", "head", "options"]
     serializer_class = WorklistItemSerializer
 
@@ -106,10 +108,5 @@ class WorklistView(PolkuViewMixin, GenericAPIView):
         if size and number.isascii() and number.isdecimal() and 0 < int(number) <= MAX_PAGE:
             items.expect((int(number) - 1) * size, size)  # the page and the total in one query
         page = self.paginate_queryset(items)
-        self.log_read(
-            request,
-            "worklist:list",
-            [(item.participant_id, item.municipality_id) for item in page],
-            role=Role.COUNSELLOR,
-        )
+        self.shown(page)
         return self.get_paginated_response([item_data(item) for item in page])
