@@ -205,11 +205,9 @@ POLKU_PLAN_DAYS = int(os.environ.get("POLKU_PLAN_DAYS", "14"))
 # legal hold) are anonymised by `manage.py apply_retention`; the worklist's retention_due uses it.
 POLKU_RETENTION_YEARS = int(os.environ.get("POLKU_RETENTION_YEARS", "4"))
 
-# The worklist's other open numbers (plans.worklist.rules, ADR 17): days without contact after
-# which an active client shows up, and the years after exit at which a participant's data reach
-# retention (DOMAIN.md §4.2.4, DESIGN §12).
+# The worklist's other open number (plans.worklist.rules, ADR 17): days without contact after
+# which an active client shows up.
 POLKU_NO_CONTACT_DAYS = int(os.environ.get("POLKU_NO_CONTACT_DAYS", "60"))
-POLKU_RETENTION_YEARS = int(os.environ.get("POLKU_RETENTION_YEARS", "4"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

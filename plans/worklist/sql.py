@@ -338,7 +338,7 @@ def _retention_due(q: _Sql) -> str:
     due = q.add_months("s.exited_on", 12 * r.retention_years())
     return f"""{_item(Rule.RETENTION_DUE, due, "participant", "s.uuid")}
         FROM s
-        WHERE s.status = {EXITED}
+        WHERE s.status = {EXITED} AND s.anonymised_on IS NULL AND NOT s.legal_hold
           AND {due} <= {q.days_from_today(r.RETENTION_WINDOW_DAYS)}"""
 
 
@@ -381,7 +381,8 @@ def _scope_cte(q: _Sql, scope: Scope) -> str:
     where = " AND ".join(conditions) or "1 = 1"
     return f"""WITH s AS (
         SELECT p.id, p.uuid, p.municipality_id, p.counsellor_id, p.first_name, p.last_name,
-               p.status, p.enrolled_on, p.exited_on, p.first_permit_on, p.job_seeker_since
+               p.status, p.enrolled_on, p.exited_on, p.first_permit_on, p.job_seeker_since,
+               p.anonymised_on, p.legal_hold
         FROM {_table(Participant)} p
         WHERE {where}
     )"""

@@ -4,9 +4,11 @@ the event that clears it. Used by the boundary tests of every rule."""
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 from typing import Any
 
+from django.core.management import call_command
 from django.db import transaction
 
 from core import audit
@@ -195,10 +197,17 @@ def retention_due(counsellor: Any, due: datetime.date, today: datetime.date):
     person = participant(counsellor, status="exited", exited_on=add_months(due, -48))
 
     def clear() -> None:
-        # Retention itself (anonymisation, DESIGN §12) belongs to apply_retention; until it
-        # lands the item stays. Nothing else clears it: re-entry of an exited person is not
-        # a transition.
-        raise NotImplementedError
+        call_command("apply_retention", stdout=io.StringIO())
+
+    return person, clear
+
+
+def retention_held(counsellor: Any, due: datetime.date, today: datetime.date):
+    """``retention_due`` cleared by a legal hold instead of the anonymisation."""
+    person = participant(counsellor, status="exited", exited_on=add_months(due, -48))
+
+    def clear() -> None:
+        change(person, legal_hold=True)
 
     return person, clear
 
