@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from casework.models import Participant
 from core import audit
@@ -14,11 +15,13 @@ from core.errors import Conflict, ValidationFailed
 
 def _set(*, actor: Any, participant: Participant, held: bool, reason: str) -> Participant:
     if not (reason or "").strip():
-        raise ValidationFailed.single("reason", "A legal hold needs a reason.")
+        raise ValidationFailed.single("reason", gettext("A legal hold needs a reason."))
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if participant.anonymised_on is not None:
-            raise Conflict("The participant has been anonymised.", code="participant_anonymised")
+            raise Conflict(
+                gettext("The participant has been anonymised."), code="participant_anonymised"
+            )
         if participant.legal_hold == held:
             return participant  # nothing changes, the version stays
         participant.legal_hold = held

@@ -150,7 +150,7 @@ def retention_date(exited_on: datetime.date) -> datetime.date:
     return _years_before(exited_on, -retention_years())
 
 
-def due_participants(today: datetime.date) -> models.QuerySet:
+def due_participants(today: datetime.date) -> models.QuerySet[Any]:
     """Exited at least POLKU_RETENTION_YEARS ago, no legal hold, not yet anonymised (an index
     on exited_on for exactly these rows)."""
     return (
@@ -203,9 +203,12 @@ def _apply(obj: models.Model, values: dict[str, Any]) -> list[str]:
 def anonymise(*, participant_id: int, actor: Any, reason: str, today: datetime.date) -> bool:
     """Anonymise one participant, their attached records and all their history rows in one
     transaction; False when there was nothing to do (already anonymised, or held)."""
-    participant_class = participant_model()
+    # Any: the participant model is reached by label (core imports no domain app, ADR 4).
+    participant_class: Any = participant_model()
     with transaction.atomic():
-        participant = participant_class._base_manager.select_for_update().get(pk=participant_id)
+        participant: Any = participant_class._base_manager.select_for_update().get(
+            pk=participant_id
+        )
         if participant.anonymised_on is not None or participant.legal_hold:
             return False
         values = erasures(participant_class)
