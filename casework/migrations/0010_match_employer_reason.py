@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0008_participant_external_id'),
+        ('casework', '0009_participant_legal_hold_and_anonymised'),
     ]
 
     operations = [
