@@ -346,3 +346,25 @@ def test_the_command_fails_on_row_errors(counsellor, tmp_path):
             commit=True,
         )
     assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"file": "not a file", "municipality": "182"},
+        {"file": SimpleUploadedFile("a.csv", b"x"), "municipality": "18\x002"},
+        {"file": SimpleUploadedFile("a.csv", GOOD), "municipality": "182", "dry_run": "maybe"},
+        {"file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04garbage"), "municipality": "182"},
+        {"file": SimpleUploadedFile("a.csv", b"\xff\xfe\x00\x00"), "municipality": "182"},
+    ],
+    ids=["empty", "file as text", "nul in municipality", "bad dry_run", "broken xlsx", "utf-32"],
+)
+def test_malformed_requests_answer_400_never_500(counsellor, body):
+    before = snapshot()
+
+    response = client_for(counsellor).post(URL, body, format="multipart")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "validation_error"
+    assert snapshot() == before
