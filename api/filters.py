@@ -33,7 +33,11 @@ class ParticipantFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="search_names", max_length=100)
     status = django_filters.MultipleChoiceFilter(choices=Participant.Status.choices)
     municipality = django_filters.CharFilter(field_name="municipality__code", max_length=3)
-    counsellor = django_filters.CharFilter(field_name="counsellor__username", max_length=150)
+    counsellor = django_filters.CharFilter(
+        method="by_counsellor",
+        max_length=150,
+        help_text="A counsellor's username, or none for the unassigned",
+    )
     labour_market_status = django_filters.ChoiceFilter(
         choices=Participant.LabourMarketStatus.choices
     )
@@ -46,6 +50,11 @@ class ParticipantFilter(django_filters.FilterSet):
     class Meta:
         model = Participant
         fields: list[str] = []
+
+    def by_counsellor(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "none":
+            return queryset.filter(counsellor__isnull=True)
+        return queryset.filter(counsellor__username=value)
 
     def search_names(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         query = Q()

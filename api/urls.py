@@ -7,6 +7,7 @@ from api.auth.views import TokenView
 from api.casework import matches
 from api.casework import views as casework
 from api.casework.candidates import VacancyCandidatesView
+from api.casework.reassign import ParticipantReassignView
 from api.i18n.me import MeView
 from api.i18n.vocabularies import VocabulariesView
 from api.lifecycle.imports import ParticipantImportView
@@ -84,5 +85,10 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("reports/esf/", reporting.ESFReportView.as_view(), name="esf-report"),
     path("worklist/", WorklistView.as_view(), name="worklist"),
+    path(
+        "participants/reassign/",
+        ParticipantReassignView.as_view(),
+        name="participant-reassign",
+    ),
     path("", include(router.urls)),
 ]

@@ -65,6 +65,10 @@ PARTICIPANT_EDITABLE = (
     "enrolled_on",
     "counsellor",
     "external_id",
+    "first_permit_on",
+    "job_seeker_since",
+    "service_language",
+    "interpreter_language",
 )
 
 
@@ -95,6 +99,15 @@ def _validate_participant(
     errors.not_in_future("enrolled_on", participant.enrolled_on)
     if participant.enrolled_on and born and participant.enrolled_on < born:
         errors.add("enrolled_on", "The enrolment cannot precede the date of birth.")
+    for field in ("first_permit_on", "job_seeker_since"):
+        errors.not_in_future(field, getattr(participant, field))
+        if getattr(participant, field) and born and getattr(participant, field) < born:
+            errors.add(field, "The date cannot precede the date of birth.")
+    language = participant.interpreter_language
+    if language is not None and not iso_codes.is_language(language):
+        errors.add(
+            "interpreter_language", "Use ISO 639-1, or ISO 639-3 where there is no 639-1 code."
+        )
     if participant.phone and not _PHONE.match(participant.phone):
         errors.add("phone", "Enter a phone number, e.g. +358 40 123 4567.")
     if participant.email:
@@ -185,6 +198,10 @@ def participant_create(
     enrolled_on: datetime.date | None = None,
     counsellor: Any = None,
     external_id: str | None = None,
+    first_permit_on: datetime.date | None = None,
+    job_seeker_since: datetime.date | None = None,
+    service_language: str = Participant.ServiceLanguage.FINNISH,
+    interpreter_language: str | None = None,
     reason: str = "participant created",
 ) -> Participant:
     """Create a participant in ``referred`` status (enrolled today unless told otherwise).
@@ -213,6 +230,10 @@ def participant_create(
         status_changed_on=enrolled,
         counsellor=counsellor,
         external_id=external_id or None,
+        first_permit_on=first_permit_on,
+        job_seeker_since=job_seeker_since,
+        service_language=service_language or Participant.ServiceLanguage.FINNISH,
+        interpreter_language=interpreter_language or None,
     )
     _validate_participant(participant, identity)
     _check_counsellor(counsellor, municipality.pk)
@@ -248,6 +269,10 @@ def participant_update(
                 values[key] = values[key].strip()
         if "citizenship" in values and values["citizenship"]:
             values["citizenship"] = values["citizenship"].upper()
+        if "interpreter_language" in values:
+            values["interpreter_language"] = values["interpreter_language"] or None
+        if values.get("service_language", "") is None:
+            values["service_language"] = Participant.ServiceLanguage.FINNISH
         for key in ("native_language", "citizenship", "phone", "email"):
             if key in values and values[key] is None:
                 values[key] = ""

@@ -224,3 +224,14 @@ def test_refuses_to_complete_a_users_only_load_that_was_added_to():
 def test_refuses_a_participant_count_below_one():
     with pytest.raises(CommandError):
         seed("--per-municipality", "0")
+
+
+def test_the_demo_participants_carry_the_plan_fields():
+    seed("--per-municipality", "3", "--password", "a-demo-pass")
+
+    assert not Participant.objects.filter(first_permit_on__isnull=True).exists()
+    job_seekers = Participant.objects.filter(status="job_seeking")
+    assert job_seekers.exists()
+    assert not job_seekers.filter(job_seeker_since__isnull=True).exists()
+    assert Participant.objects.exclude(interpreter_language=None).exists()
+    assert set(Participant.objects.values_list("service_language", flat=True)) <= {"fi", "sv"}

@@ -36,6 +36,24 @@ class ParticipantInputSerializer(serializers.Serializer):
     available_from = serializers.DateField(required=False, allow_null=True)
     enrolled_on = serializers.DateField(required=False)
     counsellor = StrictCharField(max_length=150, required=False, allow_null=True)
+    first_permit_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="First residence permit, or registration of the right of residence",
+    )
+    job_seeker_since = serializers.DateField(
+        required=False, allow_null=True, help_text="Start of the current job search"
+    )
+    service_language = serializers.ChoiceField(
+        choices=Participant.ServiceLanguage.choices, required=False
+    )
+    interpreter_language = StrictCharField(
+        max_length=3,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="ISO 639 code, or null when no interpreter is needed",
+    )
 
 
 class ParticipantUpdateSerializer(ParticipantInputSerializer):
@@ -70,6 +88,10 @@ class ParticipantSerializer(serializers.Serializer):
     legal_hold = serializers.BooleanField(
         help_text="A pending matter keeps the data past retention (legal-hold/ actions)"
     )
+    first_permit_on = serializers.DateField(allow_null=True)
+    job_seeker_since = serializers.DateField(allow_null=True)
+    service_language = serializers.ChoiceField(choices=Participant.ServiceLanguage.choices)
+    interpreter_language = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
 
 
@@ -99,6 +121,10 @@ PARTICIPANT_VALUES = (
     "exit_reason",
     "counsellor__username",
     "legal_hold",
+    "first_permit_on",
+    "job_seeker_since",
+    "service_language",
+    "interpreter_language",
     "version",
 )
 
@@ -131,6 +157,10 @@ def participant_row(row: dict[str, Any]) -> dict[str, Any]:
         "exit_reason": row["exit_reason"],
         "counsellor": row["counsellor__username"],
         "legal_hold": row["legal_hold"],
+        "first_permit_on": row["first_permit_on"],
+        "job_seeker_since": row["job_seeker_since"],
+        "service_language": row["service_language"],
+        "interpreter_language": row["interpreter_language"],
         "version": row["version"],
     }
 

@@ -35,7 +35,14 @@ from municipalities.selectors import municipality_ids_for
 
 EXTRA_COLUMNS = ("external_id",)
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_DATE_COLUMNS = ("date_of_birth", "arrival_date", "available_from", "enrolled_on")
+_DATE_COLUMNS = (
+    "date_of_birth",
+    "arrival_date",
+    "available_from",
+    "enrolled_on",
+    "first_permit_on",
+    "job_seeker_since",
+)
 
 
 def importable_columns() -> list[str]:

@@ -174,6 +174,17 @@ CASES = [
         COUNSELLOR_ONLY_OBJECT,
     ),
     (
+        "participants reassign",
+        "post",
+        lambda w: "/api/v1/participants/reassign/",
+        lambda w, role: {
+            "participants": [str(w.participant.uuid)],
+            "to": None,
+            "reason": "counsellor left",
+        },
+        "401 200 400 403 403 403 403 403",
+    ),
+    (
         "participant transition",
         "post",
         lambda w: _participant(w) + "transition/",

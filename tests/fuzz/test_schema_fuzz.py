@@ -178,6 +178,11 @@ def _valid_bodies() -> dict[tuple[str, str], dict[str, Any]]:
             "email": "amina@example.fi",
         },
         ("PATCH", "/api/v1/participants/{id}/"): {"phone": "+358401112233"},
+        ("POST", "/api/v1/participants/reassign/"): {
+            "participants": [first["participants"]],
+            "to": KNOWN["usernames"][-1],
+            "reason": "rebalancing the caseloads",
+        },
         ("POST", "/api/v1/participants/{id}/transition/"): {
             "to": "active",
             "on": _day(0),

@@ -508,6 +508,11 @@ class DemoLoader:
             else None,
             enrolled_on=enrolled,
             counsellor=self.users[f"counsellor.{slug}"],
+            # DESIGN §10 fields, derived from the story's dates so that the random sequence
+            # (and with it the rest of the demo) stays as it was.
+            first_permit_on=max(born, arrival - _days(enrolled.toordinal() % 60)),
+            service_language="sv" if born.toordinal() % 25 == 0 else "fi",
+            interpreter_language=background.language if born.toordinal() % 3 else None,
         )
         base = rng.randint(0, 6)  # A1.1 … B1.2 on arrival in the pilot
         person = Person(
@@ -567,6 +572,12 @@ class DemoLoader:
                 self._matches(person, ["proposed"])
         elif story == "job_seeking":
             self._step(person, "job_seeking", seeking_on, "ready to apply for work")
+            person.participant = casework_services.participant_update(
+                actor=self.actor,
+                participant=person.participant,
+                data={"job_seeker_since": person.participant.status_changed_on},
+                reason="registered as a job seeker",
+            )
             self._matches(
                 person, list(JOB_SEEKER_MATCHES[self.stories[story] % len(JOB_SEEKER_MATCHES)])
             )
