@@ -4,7 +4,7 @@ missing and out of scope both ``NotFound``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -17,7 +17,10 @@ def service_needs_assessment_list(*, user: Any) -> QuerySet[ServiceNeedsAssessme
 
 
 def service_needs_assessment_get(*, user: Any, assessment_id: Any) -> ServiceNeedsAssessment:
-    return get_scoped(service_needs_assessment_list(user=user), assessment_id)
+    return cast(
+        ServiceNeedsAssessment,
+        get_scoped(service_needs_assessment_list(user=user), assessment_id),
+    )
 
 
 def plan_list(*, user: Any) -> QuerySet[Plan]:
@@ -25,7 +28,7 @@ def plan_list(*, user: Any) -> QuerySet[Plan]:
 
 
 def plan_get(*, user: Any, plan_id: Any) -> Plan:
-    return get_scoped(plan_list(user=user), plan_id)
+    return cast(Plan, get_scoped(plan_list(user=user), plan_id))
 
 
 def plan_review_list(*, user: Any) -> QuerySet[PlanReview]:
@@ -37,4 +40,4 @@ def appointment_list(*, user: Any) -> QuerySet[Appointment]:
 
 
 def appointment_get(*, user: Any, appointment_id: Any) -> Appointment:
-    return get_scoped(appointment_list(user=user), appointment_id)
+    return cast(Appointment, get_scoped(appointment_list(user=user), appointment_id))

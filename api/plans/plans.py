@@ -138,10 +138,13 @@ class PlanViewSet(ResourceViewSet):
             data = validated(s.PlanReviewInputSerializer, self.request_body(request))
             review = services.plan_review_create(actor=request.user, plan=plan, **data)
             return self.created(s.plan_review_data(review), review)
-        reviews = self.paginate_queryset(
-            selectors.plan_review_list(user=request.user)
-            .filter(plan_id=plan.pk)
-            .order_by("-reviewed_on", "-id")
+        reviews = (
+            self.paginate_queryset(
+                selectors.plan_review_list(user=request.user)
+                .filter(plan_id=plan.pk)
+                .order_by("-reviewed_on", "-id")
+            )
+            or []
         )
         self.shown([plan])
         return self.get_paginated_response([s.plan_review_data(r) for r in reviews])

@@ -132,14 +132,14 @@ class PlanUpdateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Plan.Kind.choices, required=False)
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
-    goals = GoalSerializer(many=True, required=False, max_length=100)
-    services = PlanServiceSerializer(many=True, required=False, max_length=100)
+    goals = GoalSerializer(many=True, required=False)
+    services = PlanServiceSerializer(many=True, required=False)
     follow_up = _text()
     job_search_obligation = JobSearchObligationSerializer(required=False, allow_null=True)
     reporting_due_on = serializers.DateField(required=False, allow_null=True)
     rights_explained = serializers.BooleanField(required=False)
     county_participates = serializers.BooleanField(required=False)
-    extensions = ExtensionSerializer(many=True, required=False, max_length=20)
+    extensions = ExtensionSerializer(many=True, required=False)
 
 
 class PlanInputSerializer(PlanUpdateSerializer):
