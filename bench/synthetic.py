@@ -993,6 +993,8 @@ class Generator:
                     "interpreter_language": None,
                     "external_id": None,
                     "duplicate_key": duplicate_key(first_name, last_name, born),
+                    "legal_hold": False,
+                    "anonymised_on": None,
                 }
                 table.add(row, path)
                 self.people_list.append(person)
@@ -1431,6 +1433,7 @@ class Generator:
                 "reached_shared_on": None,
                 "reason": "",
                 "reason_code": "",
+                "employer_reason": "",
             },
             steps,
         )
