@@ -13,7 +13,47 @@ from drf_spectacular.plumbing import list_hash
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from api.permissions import PUBLIC, required_capability
+from api.operations import OPERATIONS
+from api.permissions import AUTHENTICATED, PUBLIC, required_capability
+from assessments.models import Enrolment
+from casework.models import Match, Participant, Vacancy
+from core.access import Capability, roles_with
+
+#: Who may move what to which status, for the transition operations' descriptions.
+TRANSITION_TABLES: dict[str, list[tuple[str, dict[str, frozenset[str]]]]] = {
+    "/api/v1/matches/{id}/transition/": [
+        ("counsellor", Match.COUNSELLOR_TRANSITIONS),
+        ("employer (its own vacancies' matches)", Match.EMPLOYER_TRANSITIONS),
+    ],
+    "/api/v1/participants/{id}/transition/": [("counsellor", Participant.TRANSITIONS)],
+    "/api/v1/vacancies/{id}/transition/": [
+        ("its employer or a counsellor of its municipality", Vacancy.TRANSITIONS)
+    ],
+    "/api/v1/enrolments/{id}/transition/": [("counsellor", Enrolment.TRANSITIONS)],
+}
+
+
+def _roles_text(capability: Capability | str | None) -> str:
+    if capability == PUBLIC:
+        return "**Roles:** anyone, without authentication."
+    if capability == AUTHENTICATED:
+        return "**Roles:** every authenticated user."
+    if capability is None:
+        return "**Roles:** none (the operation refuses everyone)."
+    roles = ", ".join(role.value for role in roles_with(Capability(capability)))
+    return f"**Roles:** {roles}; any other role answers 403."
+
+
+def _transitions_text(path: str) -> str:
+    lines = []
+    for who, table in TRANSITION_TABLES.get(path, []):
+        moves = "; ".join(
+            f"`{source}` → {', '.join(f'`{target}`' for target in sorted(targets))}"
+            for source, targets in table.items()
+            if targets
+        )
+        lines.append(f"- {who}: {moves}")
+    return "**Who may move it to which status:**\n" + "\n".join(lines) if lines else ""
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -47,6 +87,24 @@ _DESCRIPTIONS = {
 
 
 class PolkuAutoSchema(AutoSchema):
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """Each operation's own summary and description (``api.operations`` for views that do
+        not declare them), then the roles allowed and, for transitions, who may move what."""
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        entry = OPERATIONS.get((self.method.upper(), self.path))
+        if entry is not None:
+            operation.setdefault("summary", entry[0])
+            operation["description"] = entry[1]
+        parts = [
+            operation.get("description", "").strip(),
+            _roles_text(required_capability(self.view, self.method.upper())),
+            _transitions_text(self.path),
+        ]
+        operation["description"] = "\n\n".join(part for part in parts if part)
+        return operation
+
     def _map_serializer_field(
         self, field: Any, direction: Any, bypass_extensions: bool = False
     ) -> dict[str, Any]:

@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,8 +52,10 @@ EmployerMatchSerializer = inline_serializer(
         "id": serializers.UUIDField(),
         "vacancy": serializers.UUIDField(),
         "status": serializers.ChoiceField(choices=Match.Status.choices),
-        "score": serializers.IntegerField(),
-        "reason": serializers.CharField(),
+        "score": serializers.IntegerField(min_value=0, max_value=100),
+        "reason": serializers.CharField(
+            help_text="Only the reason the employer's own users gave last (never a counsellor's)."
+        ),
         "reason_code": serializers.CharField(),
         "candidate": CandidateSerializer,
         "version": serializers.IntegerField(),
@@ -70,12 +77,21 @@ def employer_match_data(match: Match, candidate: dict[str, Any] | None) -> dict[
     }
 
 
+def _match_for_caller(many: bool = False) -> PolymorphicProxySerializer:
+    """One of two shapes by the caller's role: a counsellor's match carries ``participant`` and
+    ``explanation``; an employer's carries ``candidate`` instead (no discriminator field: the
+    shape follows from who asks, and each shape's required keys tell them apart)."""
+    return PolymorphicProxySerializer(
+        component_name="MatchForCaller",
+        serializers=[s.MatchSerializer, EmployerMatchSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
 @extend_schema_view(
-    list=extend_schema(
-        responses=s.MatchSerializer(many=True),
-        description="Counsellors get `participant`; employers get the pseudonymised `candidate`.",
-    ),
-    retrieve=extend_schema(responses=s.MatchSerializer),
+    list=extend_schema(responses=_match_for_caller(many=True)),
+    retrieve=extend_schema(responses=_match_for_caller()),
     create=extend_schema(request=s.MatchInputSerializer, responses={201: s.MatchSerializer}),
 )
 class MatchViewSet(PolkuViewSet):
@@ -137,7 +153,7 @@ class MatchViewSet(PolkuViewSet):
         match = selectors.get_scoped(self.get_queryset(), match.uuid)
         return self.created(s.match_data(match), match)
 
-    @extend_schema(request=s.MatchTransitionSerializer, responses=s.MatchSerializer)
+    @extend_schema(request=s.MatchTransitionSerializer, responses=_match_for_caller())
     @action(detail=True, methods=["post"], filter_backends=[])
     def transition(self, request: Any, id: str) -> Response:
         match = selectors.get_scoped(self.get_queryset(), id)

@@ -462,6 +462,14 @@ def caseload(_keep_test_connection):
     training = factories.TrainingFactory()
     enrolment = factories.EnrolmentFactory(training=training, participant=participants[1])
     match = factories.MatchFactory(vacancy=vacancy, participant=participants[0])
+    # shared with the employer (participants[1] consents), for the employer's run
+    shared = factories.MatchFactory(
+        vacancy=vacancy,
+        participant=participants[1],
+        status="shared",
+        reached_shared_on=datetime.date.today(),
+    )
+    employer_token, _ = token_issue(user=factories.employer_user(employer))
     outcome = factories.OutcomeFactory(participant=participants[2], employer=employer)
     needs = [
         factories.ServiceNeedsAssessmentFactory(participant=participants[0], completed=True),
@@ -491,7 +499,7 @@ def caseload(_keep_test_connection):
             "licence-cards": ids(cards),
             "employers": ids([employer]),
             "vacancies": ids([vacancy]),
-            "matches": ids([match]),
+            "matches": ids([match, shared]),
             "outcomes": ids([outcome]),
             "service-needs-assessments": ids(needs),
             "plans": ids(plans),
@@ -505,6 +513,7 @@ def caseload(_keep_test_connection):
     yield {
         "counsellor": {"Authorization": f"Bearer {token}"},
         "coordinator": {"Authorization": f"Bearer {coordinator_token}"},
+        "employer": {"Authorization": f"Bearer {employer_token}"},
     }
     KNOWN.clear()
 
@@ -566,6 +575,43 @@ def test_operation_conforms_to_schema(case, caseload):
     headers = caseload[role]
     response = case.call(headers=headers)
     counts = STATUSES.setdefault(f"{case.operation.method.upper()} {case.operation.path}", {})
+    counts[response.status_code] = counts.get(response.status_code, 0) + 1
+    if _known_bug(case, response):
+        return
+    case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+#: The operations an employer user may call (DESIGN.md §3), run as that employer: their answers
+#: (the pseudonymised ``EmployerMatch`` among them) must conform to the schema as well.
+employer_schema = schema.include(
+    path_regex=r"^/api/v1/(matches|vacancies|employers|municipalities|licence-types)/"
+).exclude(path_regex=r"candidates|dashboard")
+
+
+@employer_schema.parametrize()
+@hypothesis.settings(
+    max_examples=max(FUZZ_EXAMPLES // 3, 5),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_an_employers_answers_conform_to_schema(case, caseload):
+    _steer_coverage_case(case)
+    if case.headers and case.headers.get("If-Match") == CURRENT_VERSION:
+        case.headers["If-Match"] = _current_version(case.formatted_path)
+    headers = caseload["employer"]
+    response = case.call(headers=headers)
+    counts = STATUSES.setdefault(
+        f"employer {case.operation.method.upper()} {case.operation.path}", {}
+    )
     counts[response.status_code] = counts.get(response.status_code, 0) + 1
     if _known_bug(case, response):
         return
