@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from api.authentication import token_revoke
 from api.models import ApiToken, IdempotencyRecord
@@ -24,20 +26,25 @@ class ApiTokenAdmin(ReadOnlyModelAdmin):
     ordering = ("-created_at",)
     actions = ("revoke_tokens",)
 
-    @admin.display(boolean=True, description="usable")
+    @admin.display(boolean=True, description=_("usable"))
     def is_usable(self, obj: ApiToken) -> bool:
         return obj.revoked_at is None and obj.expires_at > timezone.now()
 
     def has_revoke_permission(self, request: Any) -> bool:
         return request.user.has_perm("api.change_apitoken")
 
-    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke_tokens(self, request: Any, queryset: Any) -> None:
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token)
             count += 1
-        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(IdempotencyRecord)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from api.models import ApiToken
@@ -39,11 +40,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send 'Authorization: Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(_("Send 'Authorization: Bearer <token>'."))
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = (
             ApiToken.objects.select_related("user", "user__employer_membership__employer")
             .filter(key_hash=token_hash(raw))
@@ -55,7 +56,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             or token.expires_at <= timezone.now()
             or not token.user.is_active
         ):
-            raise exceptions.AuthenticationFailed("The token is invalid, expired or revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
         return token.user, token
 
     def authenticate_header(self, request: Any) -> str:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status, viewsets
 from rest_framework.metadata import BaseMetadata
 from rest_framework.request import Request
@@ -57,14 +58,14 @@ class PolkuViewMixin:
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if contains_nul(request.path):
-            raise exceptions.ValidationError({"path": ["NUL characters are not allowed."]})
+            raise exceptions.ValidationError({"path": [_("NUL characters are not allowed.")]})
         for name, value in request.META.items():
             if name.startswith("HTTP_") and contains_nul(value):
                 header = name.removeprefix("HTTP_").replace("_", "-").title()
-                raise exceptions.ValidationError({header: ["NUL characters are not allowed."]})
+                raise exceptions.ValidationError({header: [_("NUL characters are not allowed.")]})
         for key, values in request.query_params.lists():
             if contains_nul(key) or any(contains_nul(value) for value in values):
-                raise exceptions.ValidationError({key: ["NUL characters are not allowed."]})
+                raise exceptions.ValidationError({key: [_("NUL characters are not allowed.")]})
         if (
             request.method == "POST"
             and request.headers.get("Idempotency-Key")
@@ -80,7 +81,7 @@ class PolkuViewMixin:
             raise body_error
         data = request.data
         if not isinstance(data, dict):
-            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         return data
 
     def ensure_media_type(self, request: Any) -> None:
@@ -98,13 +99,13 @@ class PolkuViewMixin:
         if header is None or header.strip() == "*":
             if required:
                 raise PolkuAPIException(
-                    428, "precondition_required", "Send If-Match with the ETag you read."
+                    428, "precondition_required", _("Send If-Match with the ETag you read.")
                 )
             return None
         match = _IF_MATCH.match(header)
         if not match or int(match.group(1)) != obj.version:
             raise PolkuAPIException(
-                412, "precondition_failed", "The resource has changed since you read it."
+                412, "precondition_failed", _("The resource has changed since you read it.")
             )
         return int(match.group(1))
 
@@ -140,11 +141,13 @@ class PolkuViewMixin:
                 raise PolkuAPIException(
                     422,
                     "idempotency_key_reused",
-                    "This Idempotency-Key was used with another body.",
+                    _("This Idempotency-Key was used with another body."),
                 ) from None
             if record.state == IdempotencyRecord.State.IN_PROGRESS:
                 raise PolkuAPIException(
-                    409, "request_in_progress", "The first request with this key is still running."
+                    409,
+                    "request_in_progress",
+                    _("The first request with this key is still running."),
                 ) from None
             raise _Replay(self._replay(request, record)) from None
         self._idempotency_record = record

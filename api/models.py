@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
@@ -31,8 +32,8 @@ class IdempotencyRecord(models.Model):
     again as the caller may see it then (``api.base.PolkuViewMixin._replay``)."""
 
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "in progress"
-        DONE = "done", "done"
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)

@@ -1,6 +1,7 @@
 from typing import Any
 
 import orjson
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
@@ -26,11 +27,13 @@ class StrictJSONParser(BaseParser):
         if not raw.strip():
             return {}
         if b"\x00" in raw:
-            raise ParseError("NUL characters are not allowed.")
+            raise ParseError(_("NUL characters are not allowed."))
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
-            raise ParseError(f"The body is not valid JSON: {error}") from None
+            raise ParseError(
+                _("The body is not valid JSON: %(error)s") % {"error": error}
+            ) from None
         if contains_nul(data):
-            raise ParseError("NUL characters are not allowed.")
+            raise ParseError(_("NUL characters are not allowed."))
         return data

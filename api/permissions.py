@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
@@ -50,7 +51,7 @@ class DeclaredCapability(BasePermission):
         if capability is None:
             if method not in view.allowed_methods:
                 return True  # let the view answer 405
-            raise exceptions.PermissionDenied("This action is not available to anyone.")
+            raise exceptions.PermissionDenied(_("This action is not available to anyone."))
         if not allows(capability, request.user):
             raise exceptions.PermissionDenied()
         return True

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from assessments.language_levels import LEVEL_CHOICES, LEVELS
+from core.i18n import localized_name
 from core.models import AuditedModel
 
 
@@ -40,14 +42,14 @@ class LicenceType(AuditedModel):
     name_en = models.CharField(max_length=200)
     issuer = models.CharField(max_length=200)
     validity_years = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty when the card never expires."
+        null=True, blank=True, help_text=_("Empty when the card never expires.")
     )
 
     class Meta:
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_en
+        return localized_name(self)
 
     def valid_until_for(self, issued_on: datetime.date) -> datetime.date | None:
         """The last day a card issued on ``issued_on`` is valid: the same date ``validity_years``
@@ -64,13 +66,13 @@ class LicenceType(AuditedModel):
 
 class LanguageAssessment(AuditedModel):
     class Language(models.TextChoices):
-        FINNISH = "fi", "Finnish"
-        SWEDISH = "sv", "Swedish"
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
 
     class Instrument(models.TextChoices):
-        YKI = "yki", "YKI"
-        COURSE_TEST = "course_test", "course test"
-        COUNSELLOR_ESTIMATE = "counsellor_estimate", "counsellor estimate"
+        YKI = "yki", _("YKI")
+        COURSE_TEST = "course_test", _("course test")
+        COUNSELLOR_ESTIMATE = "counsellor_estimate", _("counsellor estimate")
 
     participant = models.ForeignKey(
         "casework.Participant", on_delete=models.PROTECT, related_name="language_assessments"
@@ -171,9 +173,9 @@ class LatestLanguageLevels(models.Model):
 
 class SkillAssessment(AuditedModel):
     class Evidence(models.TextChoices):
-        WORK_HISTORY = "work_history", "work history"
-        DEMONSTRATION = "demonstration", "demonstration"
-        CERTIFICATE = "certificate", "certificate"
+        WORK_HISTORY = "work_history", _("work history")
+        DEMONSTRATION = "demonstration", _("demonstration")
+        CERTIFICATE = "certificate", _("certificate")
 
     participant = models.ForeignKey(
         "casework.Participant", on_delete=models.PROTECT, related_name="skill_assessments"
@@ -237,7 +239,7 @@ class Training(AuditedModel):
     starts_on = models.DateField()
     ends_on = models.DateField()
     seats = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    language = models.CharField(max_length=3, default="fi", help_text="ISO 639 code")
+    language = models.CharField(max_length=3, default="fi", help_text=_("ISO 639 code"))
 
     class Meta:
         indexes = [
@@ -256,12 +258,12 @@ class Training(AuditedModel):
 
 class Enrolment(AuditedModel):
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", "enrolled"
-        ATTENDED = "attended", "attended"
-        NO_SHOW = "no_show", "no show"
-        CANCELLED = "cancelled", "cancelled"
-        PASSED = "passed", "passed"
-        FAILED = "failed", "failed"
+        ENROLLED = "enrolled", _("enrolled")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("no show")
+        CANCELLED = "cancelled", _("cancelled")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         "enrolled": frozenset({"attended", "no_show", "cancelled"}),

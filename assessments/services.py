@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments import language_levels, latest_levels
 from assessments.models import (
@@ -36,13 +37,15 @@ def occupation_unit_group(code: str | None, *, field: str = "occupation_code") -
         return None
     occupation = Occupation.objects.filter(code=code, level=UNIT_GROUP_LEVEL).first()
     if occupation is None:
-        raise ValidationFailed.single(field, f"{code!r} is not an ISCO-08 unit group (4 digits).")
+        raise ValidationFailed.single(
+            field, _("%(code)s is not an ISCO-08 unit group (4 digits).") % {"code": repr(code)}
+        )
     return occupation
 
 
 def _check_participant_open(participant: Any, errors: Errors, field: str = "participant") -> None:
     if participant.status == "exited":
-        errors.add(field, "The participant has exited; nothing more can be recorded.")
+        errors.add(field, _("The participant has exited; nothing more can be recorded."))
 
 
 # Language assessments ---------------------------------------------------------------------------
@@ -53,12 +56,12 @@ def _validate_language_assessment(assessment: LanguageAssessment) -> None:
     for skill in language_levels.SKILLS:
         value = getattr(assessment, skill)
         if value is not None and not language_levels.is_level(value):
-            errors.add(skill, "Use a level from A1.1 to C2.2.")
+            errors.add(skill, _("Use a level from A1.1 to C2.2."))
     if all(getattr(assessment, skill) is None for skill in language_levels.SKILLS):
-        errors.add("non_field_errors", "Give a level for at least one skill.")
+        errors.add("non_field_errors", _("Give a level for at least one skill."))
     errors.not_in_future("assessed_on", assessment.assessed_on)
     if assessment.assessed_on and assessment.assessed_on < assessment.participant.date_of_birth:
-        errors.add("assessed_on", "The assessment cannot predate the participant's birth.")
+        errors.add("assessed_on", _("The assessment cannot predate the participant's birth."))
     errors.raise_if_any()
     validate_fields(assessment, exclude=["participant", "municipality", "assessor"])
 
@@ -128,7 +131,7 @@ def _years(value: Any) -> Decimal:
     try:
         return Decimal(str(value if value is not None else 0))
     except ArithmeticError:
-        raise ValidationFailed.single("years_experience", "Give a number of years.") from None
+        raise ValidationFailed.single("years_experience", _("Give a number of years.")) from None
 
 
 # Skill assessments ------------------------------------------------------------------------------
@@ -137,12 +140,12 @@ def _years(value: Any) -> Decimal:
 def _validate_skill_assessment(assessment: SkillAssessment) -> None:
     errors = Errors()
     if assessment.occupation_id is None and not assessment.esco_skill_uri:
-        errors.add("occupation_code", "Give an ISCO-08 occupation or an ESCO skill.")
+        errors.add("occupation_code", _("Give an ISCO-08 occupation or an ESCO skill."))
     if assessment.level not in (1, 2, 3, 4):
-        errors.add("level", "The level is 1 (basic) to 4 (expert).")
+        errors.add("level", _("The level is 1 (basic) to 4 (expert)."))
     years = assessment.years_experience
     if years is None or years < 0 or years > 80:
-        errors.add("years_experience", "Years of experience are 0–80.")
+        errors.add("years_experience", _("Years of experience are 0–80."))
     errors.not_in_future("assessed_on", assessment.assessed_on)
     errors.raise_if_any()
     validate_fields(assessment, exclude=["participant", "municipality", "assessor", "occupation"])
@@ -222,13 +225,13 @@ def licence_type_save(*, actor: Any, licence_type: LicenceType, reason: str) -> 
 def _validate_training(training: Training) -> None:
     errors = Errors()
     if training.ends_on and training.starts_on and training.ends_on < training.starts_on:
-        errors.add("ends_on", "A training cannot end before it starts.")
+        errors.add("ends_on", _("A training cannot end before it starts."))
     if training.seats is None or training.seats < 1:
-        errors.add("seats", "A training has at least one seat.")
+        errors.add("seats", _("A training has at least one seat."))
     if not training.provider or not training.provider.strip():
-        errors.add("provider", "Name the training provider.")
+        errors.add("provider", _("Name the training provider."))
     if training.language not in ("fi", "sv", "en"):
-        errors.add("language", "The language of instruction is fi, sv or en.")
+        errors.add("language", _("The language of instruction is fi, sv or en."))
     errors.raise_if_any()
     validate_fields(training, exclude=["licence_type", "municipality"])
 
@@ -276,7 +279,9 @@ def training_update(
         taken = training.enrolments.filter(status__in=Enrolment.SEAT_HOLDING).count()
         if training.seats < taken:
             raise ValidationFailed.single(
-                "seats", f"{taken} seats are already taken; the training cannot shrink below that."
+                "seats",
+                _("%(taken)s seats are already taken; the training cannot shrink below that.")
+                % {"taken": taken},
             )
         return audit.save_changes(
             training, actor=actor, reason=reason, expected_version=expected_version
@@ -295,11 +300,11 @@ def enrolment_create(*, actor: Any, training: Training, participant: Any) -> Enr
         training = Training.objects.select_for_update().get(pk=training.pk)
         if Enrolment.objects.filter(training=training, participant=participant).exists():
             raise Conflict(
-                "The participant is already enrolled on this training.", code="already_enrolled"
+                _("The participant is already enrolled on this training."), code="already_enrolled"
             )
         taken = training.enrolments.filter(status__in=Enrolment.SEAT_HOLDING).count()
         if taken >= training.seats:
-            raise Conflict("The training is full.", code="training_full")
+            raise Conflict(_("The training is full."), code="training_full")
         enrolment = Enrolment(
             training=training, participant=participant, municipality_id=participant.municipality_id
         )
@@ -320,20 +325,23 @@ def enrolment_transition(
     ``attended → passed | failed``. ``passed`` creates the licence card in the same transaction
     (``issued_on`` defaults to the training's last day)."""
     if to not in Enrolment.Status.values:
-        raise ValidationFailed.single("to", f"Unknown status {to!r}.")
+        raise ValidationFailed.single("to", _("Unknown status %(status)s.") % {"status": repr(to)})
     with transaction.atomic():
         enrolment = Enrolment.objects.select_related("training__licence_type", "participant").get(
             pk=enrolment.pk
         )
         audit.check_version(enrolment, expected_version)
         if to not in Enrolment.TRANSITIONS[enrolment.status]:
-            raise InvalidTransition(f"An enrolment cannot move from {enrolment.status} to {to}.")
+            raise InvalidTransition(
+                _("An enrolment cannot move from %(from)s to %(to)s.")
+                % {"from": enrolment.status, "to": to}
+            )
         if to == Enrolment.Status.PASSED:
             issued = issued_on or enrolment.training.ends_on
             errors = Errors()
             errors.not_in_future("issued_on", issued)
             if issued < enrolment.training.starts_on:
-                errors.add("issued_on", "A card cannot be issued before the training starts.")
+                errors.add("issued_on", _("A card cannot be issued before the training starts."))
             errors.raise_if_any()
         enrolment.status = to
         enrolment.status_reason = reason
@@ -357,7 +365,7 @@ def _validate_card(card: LicenceCard) -> None:
     errors = Errors()
     errors.not_in_future("issued_on", card.issued_on)
     if card.valid_until is not None and card.issued_on and card.valid_until < card.issued_on:
-        errors.add("valid_until", "A card cannot expire before it is issued.")
+        errors.add("valid_until", _("A card cannot expire before it is issued."))
     errors.raise_if_any()
     validate_fields(
         card, exclude=["participant", "municipality", "licence_type", "verified_by", "enrolment"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
     CaseNote,
@@ -122,11 +123,11 @@ class ParticipantAdmin(ParticipantDataAdminMixin, AuditedModelAdmin):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
-    @admin.display(description="name", ordering="last_name")
+    @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj: Participant) -> str:
         return f"{obj.last_name}, {obj.first_name}"
 
-    @admin.display(description="personal identity code")
+    @admin.display(description=_("personal identity code"))
     def identity_code(self, obj: Participant) -> str | None:
         return obj.identity_code_masked
 
@@ -152,14 +153,14 @@ class ParticipantCoverAdmin(ReadOnlyParticipantDataAdmin):
     def has_end_permission(self, request: Any) -> bool:
         return request.user.has_perm("casework.change_participantcover")
 
-    @admin.action(description="End the selected covers", permissions=["end"])
+    @admin.action(description=_("End the selected covers"), permissions=["end"])
     def end_covers(self, request: Any, queryset: Any) -> None:
         _run_each(
             self,
             request,
             queryset.filter(is_active=True).order_by("pk"),
             lambda cover: participant_cover_revoke(actor=request.user, cover=cover),
-            "Covers ended",
+            _("Covers ended"),
         )
 
 
@@ -179,7 +180,7 @@ class ConsentAdmin(ReadOnlyParticipantDataAdmin):
     def has_withdraw_permission(self, request: Any) -> bool:
         return request.user.has_perm("casework.change_consent")
 
-    @admin.action(description="Withdraw the selected consents today", permissions=["withdraw"])
+    @admin.action(description=_("Withdraw the selected consents today"), permissions=["withdraw"])
     def withdraw_consents(self, request: Any, queryset: Any) -> None:
         _run_each(
             self,
@@ -188,7 +189,7 @@ class ConsentAdmin(ReadOnlyParticipantDataAdmin):
             lambda consent: consent_withdraw(
                 actor=request.user, consent=consent, reason="withdrawn in admin"
             ),
-            "Consents withdrawn",
+            _("Consents withdrawn"),
         )
 
 

@@ -11,6 +11,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 CENTURY_SIGNS = {
     "+": 1800,
@@ -49,22 +51,22 @@ def parse(value: str) -> IdentityCode:
     match = _PATTERN.match(code)
     if not match:
         raise InvalidIdentityCode(
-            "A personal identity code is DDMMYYCNNNQ, e.g. 150390-902D (11 characters)."
+            _("A personal identity code is DDMMYYCNNNQ, e.g. 150390-902D (11 characters).")
         )
     day, month, year, sign, number, check = match.groups()
     if sign not in CENTURY_SIGNS:
-        raise InvalidIdentityCode(f"{sign!r} is not a century sign.")
+        raise InvalidIdentityCode(_("%(sign)s is not a century sign.") % {"sign": repr(sign)})
     try:
         born = datetime.date(CENTURY_SIGNS[sign] + int(year), int(month), int(day))
     except ValueError:
         raise InvalidIdentityCode(
-            "The date in the personal identity code does not exist."
+            _("The date in the personal identity code does not exist.")
         ) from None
     individual_number = int(number)
     if individual_number < 2:
-        raise InvalidIdentityCode("The individual number must be 002–999.")
+        raise InvalidIdentityCode(_("The individual number must be 002–999."))
     if CHECK_CHARACTERS[int(day + month + year + number) % 31] != check:
-        raise InvalidIdentityCode("The check character of the personal identity code is wrong.")
+        raise InvalidIdentityCode(_("The check character of the personal identity code is wrong."))
     return IdentityCode(value=code, date_of_birth=born, individual_number=individual_number)
 
 

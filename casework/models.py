@@ -20,38 +20,38 @@ def _in(field: str, values: list[str]) -> Q:
 
 class Participant(AuditedModel):
     class Gender(models.TextChoices):
-        FEMALE = "female", "female"
-        MALE = "male", "male"
-        NON_BINARY = "non_binary", "non-binary"
-        UNDISCLOSED = "undisclosed", "undisclosed"
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        NON_BINARY = "non_binary", _("non-binary")
+        UNDISCLOSED = "undisclosed", _("undisclosed")
 
     class LabourMarketStatus(models.TextChoices):
-        EMPLOYED = "employed", "employed"
-        UNEMPLOYED = "unemployed", "unemployed"
-        LONG_TERM_UNEMPLOYED = "long_term_unemployed", "long-term unemployed"
-        INACTIVE = "inactive", "inactive"
+        EMPLOYED = "employed", _("employed")
+        UNEMPLOYED = "unemployed", _("unemployed")
+        LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("long-term unemployed")
+        INACTIVE = "inactive", _("inactive")
 
     class ServiceLanguage(models.TextChoices):
         FINNISH = "fi", _("Finnish")
         SWEDISH = "sv", _("Swedish")
 
     class Status(models.TextChoices):
-        REFERRED = "referred", "referred"
-        ACTIVE = "active", "active"
-        JOB_SEEKING = "job_seeking", "job seeking"
-        IN_EDUCATION = "in_education", "in education"
-        EMPLOYED = "employed", "employed"
-        EXITED = "exited", "exited"
+        REFERRED = "referred", _("referred")
+        ACTIVE = "active", _("active")
+        JOB_SEEKING = "job_seeking", _("job seeking")
+        IN_EDUCATION = "in_education", _("in education")
+        EMPLOYED = "employed", _("employed")
+        EXITED = "exited", _("exited")
 
     class ExitReason(models.TextChoices):
-        EMPLOYED = "employed", "employed"
-        EDUCATION = "education", "education"
-        MOVED_AWAY = "moved_away", "moved away"
-        DECLINED_SERVICES = "declined_services", "declined services"
-        HEALTH = "health", "health"
-        FAMILY_LEAVE = "family_leave", "family leave"
-        PILOT_ENDED = "pilot_ended", "pilot ended"
-        OTHER = "other", "other"
+        EMPLOYED = "employed", _("employed")
+        EDUCATION = "education", _("education")
+        MOVED_AWAY = "moved_away", _("moved away")
+        DECLINED_SERVICES = "declined_services", _("declined services")
+        HEALTH = "health", _("health")
+        FAMILY_LEAVE = "family_leave", _("family leave")
+        PILOT_ENDED = "pilot_ended", _("pilot ended")
+        OTHER = "other", _("other")
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         "referred": frozenset({"active", "exited"}),
@@ -85,7 +85,10 @@ class Participant(AuditedModel):
     citizenship = models.CharField(max_length=2, blank=True)
     arrival_date = models.DateField(null=True, blank=True)
     education_level = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(8)], help_text="ISCED 2011 level 0–8"
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(8)],
+        help_text=_("ISCED 2011 level 0–8"),
     )
     labour_market_status = models.CharField(max_length=30, choices=LabourMarketStatus.choices)
     phone = models.CharField(max_length=40, blank=True)
@@ -213,7 +216,7 @@ class ParticipantCover(AuditedModel):
 
 class Consent(AuditedModel):
     class Purpose(models.TextChoices):
-        SHARE_WITH_EMPLOYERS = "share_with_employers", "share with employers"
+        SHARE_WITH_EMPLOYERS = "share_with_employers", _("share with employers")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
     municipality = models.ForeignKey(
@@ -265,11 +268,11 @@ def consent_valid_on_q(date: datetime.date, prefix: str = "") -> Q:
 
 class CaseNote(AuditedModel):
     class Kind(models.TextChoices):
-        MEETING = "meeting", "guidance meeting"
-        PHONE = "phone", "phone call"
-        MESSAGE = "message", "message"
-        GROUP_SESSION = "group_session", "group session"
-        OTHER = "other", "other"
+        MEETING = "meeting", _("guidance meeting")
+        PHONE = "phone", _("phone call")
+        MESSAGE = "message", _("message")
+        GROUP_SESSION = "group_session", _("group session")
+        OTHER = "other", _("other")
 
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="case_notes"
@@ -325,9 +328,9 @@ class EmployerMembership(AuditedModel):
 
 class Vacancy(AuditedModel):
     class Status(models.TextChoices):
-        OPEN = "open", "open"
-        FILLED = "filled", "filled"
-        CLOSED = "closed", "closed"
+        OPEN = "open", _("open")
+        FILLED = "filled", _("filled")
+        CLOSED = "closed", _("closed")
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         "open": frozenset({"filled", "closed"}),
@@ -357,7 +360,7 @@ class Vacancy(AuditedModel):
     status_reason = models.TextField(blank=True)
 
     class Meta:
-        verbose_name_plural = "vacancies"
+        verbose_name_plural = _("vacancies")
         indexes = [
             models.Index(
                 fields=["municipality", "status", "starts_on"], name="vacancy_tenant_status"
@@ -403,22 +406,22 @@ class VacancyLicenceRequirement(AuditedModel):
 
 class Match(AuditedModel):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposed"
-        SHARED = "shared", "shared"
-        INTERVIEW = "interview", "interview"
-        HIRED = "hired", "hired"
-        REJECTED = "rejected", "rejected"
-        DECLINED = "declined", "declined"
-        WITHDRAWN = "withdrawn", "withdrawn"
+        PROPOSED = "proposed", _("proposed")
+        SHARED = "shared", _("shared")
+        INTERVIEW = "interview", _("interview")
+        HIRED = "hired", _("hired")
+        REJECTED = "rejected", _("rejected")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     class ReasonCode(models.TextChoices):
-        SKILLS_MISMATCH = "skills_mismatch", "skills mismatch"
-        LANGUAGE_INSUFFICIENT = "language_insufficient", "language insufficient"
-        LICENCE_MISSING = "licence_missing", "licence missing"
-        POSITION_FILLED = "position_filled", "position filled"
-        NO_SHOW = "no_show", "no show"
-        CANDIDATE_WITHDREW = "candidate_withdrew", "candidate withdrew"
-        OTHER = "other", "other"
+        SKILLS_MISMATCH = "skills_mismatch", _("skills mismatch")
+        LANGUAGE_INSUFFICIENT = "language_insufficient", _("language insufficient")
+        LICENCE_MISSING = "licence_missing", _("licence missing")
+        POSITION_FILLED = "position_filled", _("position filled")
+        NO_SHOW = "no_show", _("no show")
+        CANDIDATE_WITHDREW = "candidate_withdrew", _("candidate withdrew")
+        OTHER = "other", _("other")
 
     OPEN_STATUSES = ("proposed", "shared", "interview")
     NEGATIVE_STATUSES = ("rejected", "declined", "withdrawn")
@@ -452,7 +455,7 @@ class Match(AuditedModel):
     reason_code = models.CharField(max_length=30, choices=ReasonCode.choices, blank=True)
 
     class Meta:
-        verbose_name_plural = "matches"
+        verbose_name_plural = _("matches")
         indexes = [
             models.Index(fields=["municipality", "status"], name="match_tenant_status"),
             models.Index(fields=["municipality", "participant"], name="match_tenant_participant"),
@@ -491,22 +494,22 @@ class Match(AuditedModel):
 
 class Outcome(AuditedModel):
     class Kind(models.TextChoices):
-        EMPLOYMENT = "employment", "employment"
-        SELF_EMPLOYMENT = "self_employment", "self-employment"
-        EDUCATION = "education", "education"
+        EMPLOYMENT = "employment", _("employment")
+        SELF_EMPLOYMENT = "self_employment", _("self-employment")
+        EDUCATION = "education", _("education")
 
     class ContractType(models.TextChoices):
-        PERMANENT = "permanent", "permanent"
-        FIXED_TERM = "fixed_term", "fixed-term"
-        APPRENTICESHIP = "apprenticeship", "apprenticeship"
-        WAGE_SUBSIDY = "wage_subsidy", "wage subsidy"
+        PERMANENT = "permanent", _("permanent")
+        FIXED_TERM = "fixed_term", _("fixed-term")
+        APPRENTICESHIP = "apprenticeship", _("apprenticeship")
+        WAGE_SUBSIDY = "wage_subsidy", _("wage subsidy")
 
     class FollowUp(models.TextChoices):
-        EMPLOYED = "employed", "in employment incl. self-employment"
-        JOB_SEEKING = "job_seeking", "engaged in job searching"
-        IN_EDUCATION = "in_education", "in education or training"
-        INACTIVE = "inactive", "inactive"
-        UNKNOWN = "unknown", "unknown"
+        EMPLOYED = "employed", _("in employment incl. self-employment")
+        JOB_SEEKING = "job_seeking", _("engaged in job searching")
+        IN_EDUCATION = "in_education", _("in education or training")
+        INACTIVE = "inactive", _("inactive")
+        UNKNOWN = "unknown", _("unknown")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="outcomes")
     municipality = models.ForeignKey(

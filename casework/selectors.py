@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from casework.models import (
     CaseNote,
@@ -128,7 +129,7 @@ def participant_for_write(
         return participant_get(user=user, participant_id=participant_id)
     except NotFound:
         raise ValidationFailed(
-            {field: ["Object does not exist."]}, detail="Invalid input."
+            {field: [_("Object does not exist.")]}, detail=_("Invalid input.")
         ) from None
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments import language_levels
 from assessments.models import LicenceType
@@ -78,43 +79,47 @@ def _validate_participant(
     errors = Errors()
     for field in ("first_name", "last_name"):
         if not (getattr(participant, field) or "").strip():
-            errors.add(field, "This field may not be blank.")
+            errors.add(field, _("This field may not be blank."))
     born = participant.date_of_birth
     if born is not None:
         if born > today():
-            errors.add("date_of_birth", "The date of birth cannot be in the future.")
+            errors.add("date_of_birth", _("The date of birth cannot be in the future."))
         elif born < datetime.date(1900, 1, 1):
-            errors.add("date_of_birth", "The date of birth is before 1900.")
+            errors.add("date_of_birth", _("The date of birth is before 1900."))
     if identity is not None and born is not None and identity.date_of_birth != born:
-        errors.add("personal_identity_code", "The identity code does not agree with date_of_birth.")
+        errors.add(
+            "personal_identity_code", _("The identity code does not agree with date_of_birth.")
+        )
     if participant.native_language and not iso_codes.is_language(participant.native_language):
-        errors.add("native_language", "Use ISO 639-1, or ISO 639-3 where there is no 639-1 code.")
+        errors.add(
+            "native_language", _("Use ISO 639-1, or ISO 639-3 where there is no 639-1 code.")
+        )
     if participant.citizenship and not iso_codes.is_country(participant.citizenship):
-        errors.add("citizenship", "Use an ISO 3166 alpha-2 country code (XX for stateless).")
+        errors.add("citizenship", _("Use an ISO 3166 alpha-2 country code (XX for stateless)."))
     if participant.education_level is not None and not 0 <= participant.education_level <= 8:
-        errors.add("education_level", "The ISCED level is 0–8.")
+        errors.add("education_level", _("The ISCED level is 0–8."))
     errors.not_in_future("arrival_date", participant.arrival_date)
     if participant.arrival_date and born and participant.arrival_date < born:
-        errors.add("arrival_date", "The arrival date cannot precede the date of birth.")
+        errors.add("arrival_date", _("The arrival date cannot precede the date of birth."))
     errors.not_in_future("enrolled_on", participant.enrolled_on)
     if participant.enrolled_on and born and participant.enrolled_on < born:
-        errors.add("enrolled_on", "The enrolment cannot precede the date of birth.")
+        errors.add("enrolled_on", _("The enrolment cannot precede the date of birth."))
     for field in ("first_permit_on", "job_seeker_since"):
         errors.not_in_future(field, getattr(participant, field))
         if getattr(participant, field) and born and getattr(participant, field) < born:
-            errors.add(field, "The date cannot precede the date of birth.")
+            errors.add(field, _("The date cannot precede the date of birth."))
     language = participant.interpreter_language
     if language is not None and not iso_codes.is_language(language):
         errors.add(
-            "interpreter_language", "Use ISO 639-1, or ISO 639-3 where there is no 639-1 code."
+            "interpreter_language", _("Use ISO 639-1, or ISO 639-3 where there is no 639-1 code.")
         )
     if participant.phone and not _PHONE.match(participant.phone):
-        errors.add("phone", "Enter a phone number, e.g. +358 40 123 4567.")
+        errors.add("phone", _("Enter a phone number, e.g. +358 40 123 4567."))
     if participant.email:
         try:
             validate_email(participant.email)
         except DjangoValidationError:
-            errors.add("email", "Enter a valid email address.")
+            errors.add("email", _("Enter a valid email address."))
     errors.raise_if_any()
     validate_fields(
         participant,
@@ -174,7 +179,7 @@ def _check_counsellor(counsellor: Any, municipality_id: int) -> None:
         return
     if municipality_id not in municipality_ids_for(counsellor, "counsellor"):
         raise ValidationFailed.single(
-            "counsellor", "The counsellor does not work in the participant's municipality."
+            "counsellor", _("The counsellor does not work in the participant's municipality.")
         )
 
 
@@ -326,7 +331,7 @@ def participant_transition(
     """Move a participant along the lifecycle of DESIGN.md §2. ``on`` may not be in the future
     nor before the previous change; ``exited`` is final and needs an ``exit_reason``."""
     if to not in Participant.Status.values:
-        raise ValidationFailed.single("to", f"Unknown status {to!r}.")
+        raise ValidationFailed.single("to", _("Unknown status %(status)s.") % {"status": repr(to)})
     on = on or today()
     with transaction.atomic():
         participant = Participant.objects.get(pk=participant.pk)
@@ -336,18 +341,25 @@ def participant_transition(
         if on < participant.status_changed_on:
             errors.add(
                 "on",
-                f"The date cannot be before the previous change ({participant.status_changed_on}).",
+                _("The date cannot be before the previous change (%(date)s).")
+                % {"date": participant.status_changed_on},
             )
         if to == Participant.Status.EXITED:
             if not exit_reason:
-                errors.add("exit_reason", "An exit needs an exit_reason.")
+                errors.add("exit_reason", _("An exit needs an exit_reason."))
             elif exit_reason not in Participant.ExitReason.values:
-                errors.add("exit_reason", f"Unknown exit reason {exit_reason!r}.")
+                errors.add(
+                    "exit_reason",
+                    _("Unknown exit reason %(value)s.") % {"value": repr(exit_reason)},
+                )
         elif exit_reason:
-            errors.add("exit_reason", "Only an exit takes an exit_reason.")
+            errors.add("exit_reason", _("Only an exit takes an exit_reason."))
         errors.raise_if_any()
         if to not in Participant.TRANSITIONS[participant.status]:
-            raise InvalidTransition(f"A participant cannot move from {participant.status} to {to}.")
+            raise InvalidTransition(
+                _("A participant cannot move from %(from)s to %(to)s.")
+                % {"from": participant.status, "to": to}
+            )
         participant.status = to
         participant.status_changed_on = on
         if to == Participant.Status.EXITED:
@@ -379,7 +391,7 @@ def participant_cover_revoke(*, actor: Any, cover: ParticipantCover) -> Particip
     with transaction.atomic():
         cover = ParticipantCover.objects.select_related("participant", "user").get(pk=cover.pk)
         if not cover.is_active:
-            raise Conflict("The cover was already ended.", code="already_revoked")
+            raise Conflict(_("The cover was already ended."), code="already_revoked")
         cover.is_active = False
         audit.save_changes(cover, actor=actor, reason="cover ended")
         if not ParticipantCover.objects.filter(
@@ -403,12 +415,12 @@ def consent_create(
     granted = granted_on or today()
     errors = Errors()
     if purpose not in Consent.Purpose.values:
-        errors.add("purpose", f"Unknown purpose {purpose!r}.")
+        errors.add("purpose", _("Unknown purpose %(value)s.") % {"value": repr(purpose)})
     errors.not_in_future("granted_on", granted)
     if expires_on is not None and expires_on < granted:
-        errors.add("expires_on", "A consent cannot expire before it is granted.")
+        errors.add("expires_on", _("A consent cannot expire before it is granted."))
     if participant.status == Participant.Status.EXITED:
-        errors.add("participant", "The participant has exited.")
+        errors.add("participant", _("The participant has exited."))
     errors.raise_if_any()
     with transaction.atomic():
         return audit.create(
@@ -440,11 +452,11 @@ def consent_withdraw(
         consent = Consent.objects.get(pk=consent.pk)
         audit.check_version(consent, expected_version)
         if consent.withdrawn_on is not None:
-            raise Conflict("The consent was already withdrawn.", code="already_withdrawn")
+            raise Conflict(_("The consent was already withdrawn."), code="already_withdrawn")
         errors = Errors()
         errors.not_in_future("on", withdrawn)
         if withdrawn < consent.granted_on:
-            errors.add("on", "A consent cannot be withdrawn before it was granted.")
+            errors.add("on", _("A consent cannot be withdrawn before it was granted."))
         errors.raise_if_any()
         consent.withdrawn_on = withdrawn
         return audit.save_changes(consent, actor=actor, reason=reason)
@@ -480,9 +492,9 @@ def case_note_create(
 def _validate_case_note(note: CaseNote) -> None:
     errors = Errors()
     if not (note.text or "").strip():
-        errors.add("text", "This field may not be blank.")
+        errors.add("text", _("This field may not be blank."))
     if note.occurred_at and timezone.localdate(note.occurred_at) > today():
-        errors.add("occurred_at", "A contact cannot be recorded in the future.")
+        errors.add("occurred_at", _("A contact cannot be recorded in the future."))
     errors.raise_if_any()
     validate_fields(note, exclude=["participant", "municipality", "author"])
 
@@ -529,12 +541,12 @@ def employer_create(
         industry=industry or "",
     )
     if not employer.name:
-        raise ValidationFailed.single("name", "This field may not be blank.")
+        raise ValidationFailed.single("name", _("This field may not be blank."))
     validate_fields(employer, exclude=["municipality"])
     with transaction.atomic():
         if Employer.objects.filter(business_id=employer.business_id).exists():
             raise Conflict(
-                "An employer with this business id exists.", code="duplicate_business_id"
+                _("An employer with this business id exists."), code="duplicate_business_id"
             )
         return audit.create(employer, actor=actor, reason="employer created")
 
@@ -553,7 +565,7 @@ def employer_update(
     if "business_id" in data:
         values["business_id"] = _business_id(data["business_id"])
     if "name" in values and not (values["name"] or "").strip():
-        raise ValidationFailed.single("name", "This field may not be blank.")
+        raise ValidationFailed.single("name", _("This field may not be blank."))
     with transaction.atomic():
         employer = Employer.objects.get(pk=employer.pk)
         audit.check_version(employer, expected_version)
@@ -566,7 +578,7 @@ def employer_update(
             .exists()
         ):
             raise Conflict(
-                "An employer with this business id exists.", code="duplicate_business_id"
+                _("An employer with this business id exists."), code="duplicate_business_id"
             )
         return audit.save_changes(
             employer, actor=actor, reason=reason, expected_version=expected_version
@@ -578,7 +590,7 @@ def employer_membership_set(*, actor: Any, user: Any, employer: Employer) -> Emp
     no other role."""
     if user.role_grants.filter(is_active=True).exists():
         raise ValidationFailed.single(
-            "user", "A user with a municipal role cannot be an employer user."
+            "user", _("A user with a municipal role cannot be an employer user.")
         )
     with transaction.atomic():
         membership = EmployerMembership.objects.filter(user=user).first()
@@ -601,16 +613,16 @@ def _language_requirements(value: Any) -> dict[str, str]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise ValidationFailed.single("language_requirements", 'Give {"speaking": "A2.1", …}.')
+        raise ValidationFailed.single("language_requirements", _('Give {"speaking": "A2.1", …}.'))
     errors = Errors()
     for skill, level in value.items():
         if skill not in language_levels.SKILLS:
             errors.add(
                 f"language_requirements.{skill}",
-                "Unknown skill (reading, listening, speaking, writing).",
+                _("Unknown skill (reading, listening, speaking, writing)."),
             )
         elif not language_levels.is_level(level):
-            errors.add(f"language_requirements.{skill}", "Use a level from A1.1 to C2.2.")
+            errors.add(f"language_requirements.{skill}", _("Use a level from A1.1 to C2.2."))
     errors.raise_if_any()
     return {skill: value[skill] for skill in language_levels.SKILLS if skill in value}
 
@@ -619,12 +631,13 @@ def _licence_types(codes: Any) -> list[LicenceType]:
     if codes in (None, ""):
         return []
     if not isinstance(codes, list | tuple) or not all(isinstance(code, str) for code in codes):
-        raise ValidationFailed.single("required_licences", "Give a list of licence type codes.")
+        raise ValidationFailed.single("required_licences", _("Give a list of licence type codes."))
     found = {lt.code: lt for lt in LicenceType.objects.filter(code__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
         raise ValidationFailed.single(
-            "required_licences", f"Unknown licence types: {', '.join(missing)}."
+            "required_licences",
+            _("Unknown licence types: %(codes)s.") % {"codes": ", ".join(missing)},
         )
     return [found[code] for code in dict.fromkeys(codes)]
 
@@ -632,11 +645,11 @@ def _licence_types(codes: Any) -> list[LicenceType]:
 def _validate_vacancy(vacancy: Vacancy) -> None:
     errors = Errors()
     if not (vacancy.title or "").strip():
-        errors.add("title", "This field may not be blank.")
+        errors.add("title", _("This field may not be blank."))
     if vacancy.positions is None or vacancy.positions < 1:
-        errors.add("positions", "A vacancy has at least one position.")
+        errors.add("positions", _("A vacancy has at least one position."))
     if vacancy.language not in ("fi", "sv", "en"):
-        errors.add("language", "The language is fi, sv or en.")
+        errors.add("language", _("The language is fi, sv or en."))
     errors.raise_if_any()
     validate_fields(
         vacancy, exclude=["employer", "municipality", "occupation", "language_requirements"]
@@ -678,7 +691,7 @@ def vacancy_create(
 ) -> Vacancy:
     occupation = occupation_unit_group(occupation_code)
     if occupation is None:
-        raise ValidationFailed.single("occupation_code", "This field is required.")
+        raise ValidationFailed.single("occupation_code", _("This field is required."))
     vacancy = Vacancy(
         employer=employer,
         municipality=municipality,
@@ -711,7 +724,7 @@ def vacancy_update(
     if "occupation_code" in data:
         values["occupation"] = occupation_unit_group(data["occupation_code"])
         if values["occupation"] is None:
-            raise ValidationFailed.single("occupation_code", "This field may not be null.")
+            raise ValidationFailed.single("occupation_code", _("This field may not be null."))
     if "language_requirements" in data:
         values["language_requirements"] = _language_requirements(data["language_requirements"])
     licence_types = (
@@ -740,12 +753,15 @@ def vacancy_transition(
 ) -> Vacancy:
     """``open ↔ filled``, ``open | filled → closed`` (closed is final)."""
     if to not in Vacancy.Status.values:
-        raise ValidationFailed.single("to", f"Unknown status {to!r}.")
+        raise ValidationFailed.single("to", _("Unknown status %(status)s.") % {"status": repr(to)})
     with transaction.atomic():
         vacancy = Vacancy.objects.get(pk=vacancy.pk)
         audit.check_version(vacancy, expected_version)
         if to not in Vacancy.TRANSITIONS[vacancy.status]:
-            raise InvalidTransition(f"A vacancy cannot move from {vacancy.status} to {to}.")
+            raise InvalidTransition(
+                _("A vacancy cannot move from %(from)s to %(to)s.")
+                % {"from": vacancy.status, "to": to}
+            )
         vacancy.status = to
         vacancy.status_reason = reason
         return audit.save_changes(vacancy, actor=actor, reason=reason or f"vacancy {to}")
@@ -767,12 +783,12 @@ def match_create(
     the same as the vacancy's candidate suggestion), never a caller's."""
     errors = Errors()
     if vacancy.status != Vacancy.Status.OPEN:
-        errors.add("vacancy", "The vacancy is not open.")
+        errors.add("vacancy", _("The vacancy is not open."))
     if participant.status not in matching.ELIGIBLE_STATUSES:
         errors.add(
             "participant",
-            f"Only an active or job-seeking participant can be proposed (this one is "
-            f"{participant.status}).",
+            _("Only an active or job-seeking participant can be proposed (this one is %(status)s).")
+            % {"status": participant.status},
         )
     errors.raise_if_any()
     suggestion = matching.explain_pair(vacancy, participant, today=today())
@@ -781,7 +797,7 @@ def match_create(
             vacancy=vacancy, participant=participant, status__in=Match.OPEN_STATUSES
         ).exists():
             raise Conflict(
-                "The participant already has an open match for this vacancy.",
+                _("The participant already has an open match for this vacancy."),
                 code="duplicate_match",
             )
         try:
@@ -801,7 +817,7 @@ def match_create(
                 )
         except IntegrityError:
             raise Conflict(
-                "The participant already has an open match for this vacancy.",
+                _("The participant already has an open match for this vacancy."),
                 code="duplicate_match",
             ) from None
 
@@ -829,20 +845,28 @@ def match_transition(
     proposal's. An employer's non-empty reason is also kept in ``employer_reason``, the only free
     text an employer reads back (ADR 13)."""
     if to not in Match.Status.values:
-        raise ValidationFailed.single("to", f"Unknown status {to!r}.")
+        raise ValidationFailed.single("to", _("Unknown status %(status)s.") % {"status": repr(to)})
     errors = Errors()
     if to in Match.NEGATIVE_STATUSES:
         if not reason_code:
-            errors.add("reason_code", f"A match that ends {to} needs a reason_code.")
+            errors.add(
+                "reason_code",
+                _("A match that ends %(status)s needs a reason_code.") % {"status": to},
+            )
         elif reason_code not in Match.ReasonCode.values:
-            errors.add("reason_code", f"Unknown reason code {reason_code!r}.")
+            errors.add(
+                "reason_code", _("Unknown reason code %(value)s.") % {"value": repr(reason_code)}
+            )
     elif reason_code:
-        errors.add("reason_code", "Only rejected, declined and withdrawn take a reason_code.")
+        errors.add("reason_code", _("Only rejected, declined and withdrawn take a reason_code."))
     if to == Match.Status.HIRED:
         if contract_type and contract_type not in Outcome.ContractType.values:
-            errors.add("contract_type", f"Unknown contract type {contract_type!r}.")
+            errors.add(
+                "contract_type",
+                _("Unknown contract type %(value)s.") % {"value": repr(contract_type)},
+            )
         if hours_per_week is not None and not 0 <= Decimal(str(hours_per_week)) <= 80:
-            errors.add("hours_per_week", "Hours per week are 0–80.")
+            errors.add("hours_per_week", _("Hours per week are 0–80."))
     errors.raise_if_any()
     with transaction.atomic():
         match = Match.objects.select_related("participant", "vacancy").get(pk=match.pk)
@@ -851,8 +875,10 @@ def match_transition(
         other = Match.COUNSELLOR_TRANSITIONS if as_employer else Match.EMPLOYER_TRANSITIONS
         if to not in table.get(match.status, frozenset()):
             if to in other.get(match.status, frozenset()):
-                raise PermissionDenied(f"Your role cannot move a match to {to}.")
-            raise InvalidTransition(f"A match cannot move from {match.status} to {to}.")
+                raise PermissionDenied(_("Your role cannot move a match to %(to)s.") % {"to": to})
+            raise InvalidTransition(
+                _("A match cannot move from %(from)s to %(to)s.") % {"from": match.status, "to": to}
+            )
         if to == Match.Status.SHARED and not participant_has_valid_consent(
             match.participant, Consent.Purpose.SHARE_WITH_EMPLOYERS, today()
         ):
@@ -921,9 +947,9 @@ OUTCOME_EDITABLE = ("kind", "employer", "contract_type", "hours_per_week", "star
 def _validate_outcome(outcome: Outcome) -> None:
     errors = Errors()
     if outcome.ends_on and outcome.starts_on and outcome.ends_on < outcome.starts_on:
-        errors.add("ends_on", "An outcome cannot end before it starts.")
+        errors.add("ends_on", _("An outcome cannot end before it starts."))
     if outcome.hours_per_week is not None and not 0 <= outcome.hours_per_week <= 80:
-        errors.add("hours_per_week", "Hours per week are 0–80.")
+        errors.add("hours_per_week", _("Hours per week are 0–80."))
     errors.raise_if_any()
     validate_fields(
         outcome, exclude=["participant", "municipality", "employer", "occupation", "match"]

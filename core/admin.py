@@ -26,6 +26,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import audit
@@ -206,7 +207,7 @@ class AuditedModelAdmin(SimpleHistoryAdmin):
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
         """Inlines are read-only: a formset save would write without the audit."""
         if any(inline_form.has_changed() for inline_form in formset.forms):
-            raise PermissionDenied("Inline rows are read-only in the admin.")
+            raise PermissionDenied(_("Inline rows are read-only in the admin."))
         # Writes nothing (no form changed); fills in what the admin's change message reads.
         formset.save(commit=False)
 
@@ -221,10 +222,10 @@ class AuditedModelAdmin(SimpleHistoryAdmin):
         return actions
 
     def delete_model(self, request: Any, obj: Any) -> None:
-        raise PermissionDenied("Records are never deleted.")
+        raise PermissionDenied(_("Records are never deleted."))
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:
-        raise PermissionDenied("Records are never deleted.")
+        raise PermissionDenied(_("Records are never deleted."))
 
     # History: shown, never changed ---------------------------------------------------------------
 
@@ -239,7 +240,7 @@ class AuditedModelAdmin(SimpleHistoryAdmin):
     ):
         """One historical version, to look at. A POST here would revert (write) the row."""
         if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied("History is append-only.")
+            raise PermissionDenied(_("History is append-only."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(
@@ -378,7 +379,7 @@ class AccessEventSubjectAdmin(ReadOnlyModelAdmin):
     list_filter = ("event__role", "event__at")
     list_select_related = ("event",)
     search_fields = ("participant_id",)
-    search_help_text = "The participant's internal id (exact)."
+    search_help_text = _("The participant's internal id (exact).")
     ordering = ("-event_id",)
 
     def get_search_results(self, request: Any, queryset: Any, search_term: str):
@@ -390,15 +391,15 @@ class AccessEventSubjectAdmin(ReadOnlyModelAdmin):
             return queryset.none(), False
         return queryset.filter(participant_id=int(term)), False
 
-    @admin.display(description="at", ordering="event__at")
+    @admin.display(description=_("at"), ordering="event__at")
     def event_at(self, obj: AccessEventSubject) -> Any:
         return obj.event.at
 
-    @admin.display(description="role", ordering="event__role")
+    @admin.display(description=_("role"), ordering="event__role")
     def event_role(self, obj: AccessEventSubject) -> str:
         return obj.event.role
 
-    @admin.display(description="action", ordering="event__action")
+    @admin.display(description=_("action"), ordering="event__action")
     def event_action(self, obj: AccessEventSubject) -> str:
         return obj.event.action
 

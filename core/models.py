@@ -37,8 +37,8 @@ class AccessEvent(models.Model):
     outcome. Append-only; ``AccessEventSubject`` links it to each participant shown."""
 
     class Outcome(models.TextChoices):
-        SUCCESS = "success", "success"
-        DENIED = "denied", "denied"
+        SUCCESS = "success", _("success")
+        DENIED = "denied", _("denied")
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(db_index=True)

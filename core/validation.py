@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 
@@ -47,4 +48,4 @@ class Errors:
 
     def not_in_future(self, field: str, value: datetime.date | None) -> None:
         if value is not None and value > today():
-            self.add(field, "The date cannot be in the future.")
+            self.add(field, _("The date cannot be in the future."))

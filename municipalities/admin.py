@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import AuditedModelAdmin, AuditedModelForm
 from core.errors import PolkuError
@@ -46,7 +48,7 @@ class RoleGrantForm(AuditedModelForm):
     class Meta:
         model = RoleGrant
         fields = ("user", "role", "municipality")
-        help_texts = {"municipality": "Leave empty only for a pilot-wide coordinator."}
+        help_texts = {"municipality": _("Leave empty only for a pilot-wide coordinator.")}
 
 
 @admin.register(RoleGrant)
@@ -82,7 +84,7 @@ class RoleGrantAdmin(AuditedModelAdmin):
             reason="granted in admin",
         )
 
-    @admin.action(description="Revoke the selected role grants", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected role grants"), permissions=["revoke"])
     def revoke_grants(self, request: Any, queryset: Any) -> None:
         revoked = 0
         for grant in queryset.filter(is_active=True).order_by("pk"):
@@ -92,7 +94,12 @@ class RoleGrantAdmin(AuditedModelAdmin):
                 self.message_user(request, f"{grant}: {error.detail}", messages.WARNING)
             else:
                 revoked += 1
-        self.message_user(request, f"Revoked {revoked} role grant(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d role grant.", "Revoked %(count)d role grants.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
 
 
 # Users and groups -------------------------------------------------------------------------------

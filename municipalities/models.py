@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.access import Role
+from core.i18n import localized_name
 from core.models import AuditedModel
 
 municipality_code_validator = RegexValidator(
@@ -31,7 +33,7 @@ class EmploymentArea(AuditedModel):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_fi
+        return localized_name(self)
 
 
 class Municipality(AuditedModel):
@@ -40,7 +42,7 @@ class Municipality(AuditedModel):
     code = models.CharField(max_length=3, unique=True, validators=[municipality_code_validator])
     name_fi = models.CharField(max_length=200)
     name_sv = models.CharField(max_length=200, blank=True)
-    region_code = models.CharField(max_length=2, help_text="Maakunta code, e.g. 13 Keski-Suomi")
+    region_code = models.CharField(max_length=2, help_text=_("Maakunta code, e.g. 13 Keski-Suomi"))
     employment_area = models.ForeignKey(
         EmploymentArea,
         on_delete=models.PROTECT,
@@ -51,7 +53,7 @@ class Municipality(AuditedModel):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "municipalities"
+        verbose_name_plural = _("municipalities")
         permissions = [
             ("act_as_counsellor", "Act as a counsellor in the municipality"),
             ("act_as_manager", "Act as a manager of the municipality"),
@@ -64,7 +66,7 @@ class Municipality(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_fi} ({self.code})"
+        return f"{localized_name(self)} ({self.code})"
 
 
 class MunicipalityUserObjectPermission(UserObjectPermissionBase):
@@ -81,9 +83,9 @@ class RoleGrant(AuditedModel):
     pilot-wide coordinator."""
 
     class GrantRole(models.TextChoices):
-        COUNSELLOR = Role.COUNSELLOR.value, "counsellor"
-        MANAGER = Role.MANAGER.value, "manager"
-        COORDINATOR = Role.COORDINATOR.value, "coordinator"
+        COUNSELLOR = Role.COUNSELLOR.value, _("counsellor")
+        MANAGER = Role.MANAGER.value, _("manager")
+        COORDINATOR = Role.COORDINATOR.value, _("coordinator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants"

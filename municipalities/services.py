@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import audit
 from core.access import (
@@ -47,16 +48,22 @@ def role_grant(
     covered. Granting what the user already holds is refused with a conflict.
     """
     if role not in RoleGrant.GrantRole.values:
-        raise ValidationFailed.single("role", f"Unknown role {role!r}.")
+        raise ValidationFailed.single(
+            "role", gettext("Unknown role %(role)s.") % {"role": repr(role)}
+        )
     if municipality is None and role != Role.COORDINATOR:
-        raise ValidationFailed.single("municipality", "Only a coordinator may be pilot-wide.")
+        raise ValidationFailed.single(
+            "municipality", gettext("Only a coordinator may be pilot-wide.")
+        )
     if hasattr(user, "employer_membership"):
-        raise ValidationFailed.single("user", "An employer user holds no other role.")
+        raise ValidationFailed.single("user", gettext("An employer user holds no other role."))
     with transaction.atomic():
         if RoleGrant.objects.filter(
             user=user, role=role, municipality=municipality, is_active=True
         ).exists():
-            raise Conflict("The user already holds this role there.", code="already_granted")
+            raise Conflict(
+                gettext("The user already holds this role there."), code="already_granted"
+            )
         try:
             with transaction.atomic():
                 grant = audit.create(
@@ -66,7 +73,7 @@ def role_grant(
                 )
         except IntegrityError:  # a concurrent identical grant won the race
             raise Conflict(
-                "The user already holds this role there.", code="already_granted"
+                gettext("The user already holds this role there."), code="already_granted"
             ) from None
         group = _group_for(role, municipality)
         if municipality is not None:
@@ -83,7 +90,7 @@ def role_revoke(*, actor: Any, grant: RoleGrant, reason: str = "role revoked") -
     with transaction.atomic():
         grant = RoleGrant.objects.select_related("municipality").get(pk=grant.pk)
         if not grant.is_active:
-            raise Conflict("The grant was already revoked.", code="already_revoked")
+            raise Conflict(gettext("The grant was already revoked."), code="already_revoked")
         grant.is_active = False
         grant.revoked_at = timezone.now()
         audit.save_changes(grant, actor=actor, reason=reason)

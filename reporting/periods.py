@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from core.errors import ValidationFailed
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -72,9 +74,13 @@ def whole_months(
     end = month_end(period_to) if period_to else None
     for name, value in (("from", start), ("to", end)):
         if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValidationFailed.single(name, f"Give a year from {FIRST_YEAR} to {LAST_YEAR}.")
+            raise ValidationFailed.single(
+                name,
+                _("Give a year from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
     if start and end and start > end:
-        raise ValidationFailed.single("to", "The period ends before it starts.")
+        raise ValidationFailed.single("to", _("The period ends before it starts."))
     return Period(start, end)
 
 
@@ -83,12 +89,12 @@ def _parse(value: str | None, name: str) -> datetime.date | None:
         return None
     match = _MONTH.match(value.strip())
     if not match:
-        raise ValidationFailed.single(name, "Give a month as YYYY-MM (or a date as YYYY-MM-DD).")
+        raise ValidationFailed.single(name, _("Give a month as YYYY-MM (or a date as YYYY-MM-DD)."))
     year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
     try:
         return datetime.date(year, month, int(day) if day else 1)
     except ValueError:
-        raise ValidationFailed.single(name, "That is not a real month or date.") from None
+        raise ValidationFailed.single(name, _("That is not a real month or date.")) from None
 
 
 def parse_period(period_from: str | None, period_to: str | None) -> Period:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -193,7 +194,7 @@ class TrainingViewSet(ResourceViewSet):
 
     def check_writable(self, request: Any, obj: Any) -> None:
         if obj.municipality_id not in casework_selectors.counsellor_municipality_ids(request.user):
-            raise PermissionDenied("You may read this training but not change it.")
+            raise PermissionDenied(_("You may read this training but not change it."))
 
     def update_object(
         self, request: Any, obj: Any, data: dict[str, Any], version: int | None

@@ -11,6 +11,7 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -57,7 +58,7 @@ class TokenView(PolkuViewMixin, APIView):
         credentials = {"username": data["username"]}
         if AxesProxyHandler.is_locked(django_request, credentials):
             raise PolkuAPIException(
-                429, "locked_out", "Too many failed attempts; try again in 15 minutes."
+                429, "locked_out", _("Too many failed attempts; try again in 15 minutes.")
             )
         user = authenticate(django_request, username=data["username"], password=data["password"])
         if user is None:
@@ -66,9 +67,9 @@ class TokenView(PolkuViewMixin, APIView):
                 # letting AxesMiddleware swap in its HTML lockout page.
                 django_request.axes_locked_out = False
                 raise PolkuAPIException(
-                    429, "locked_out", "Too many failed attempts; try again in 15 minutes."
+                    429, "locked_out", _("Too many failed attempts; try again in 15 minutes.")
                 )
-            raise PolkuAPIException(401, "authentication_failed", "Wrong username or password.")
+            raise PolkuAPIException(401, "authentication_failed", _("Wrong username or password."))
         # A success ends the run of consecutive failures (AXES_RESET_ON_SUCCESS listens to this
         # signal, as it does for the session login) and records last_login.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
@@ -78,6 +79,6 @@ class TokenView(PolkuViewMixin, APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Any) -> Response:
         if not isinstance(request.auth, ApiToken):
-            raise PolkuAPIException(400, "no_token", "Send the bearer token you want to revoke.")
+            raise PolkuAPIException(400, "no_token", _("Send the bearer token you want to revoke."))
         token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -372,7 +373,7 @@ class VacancyViewSet(ResourceViewSet):
 
     def check_writable(self, request: Any, vacancy: Any) -> None:
         if not selectors.vacancy_writable(user=request.user, vacancy=vacancy):
-            raise PermissionDenied("You may read this vacancy but not change it.")
+            raise PermissionDenied(_("You may read this vacancy but not change it."))
 
     def create_object(self, request: Any, data: dict[str, Any]) -> Any:
         own = selectors.employer_of(request.user)
@@ -382,7 +383,7 @@ class VacancyViewSet(ResourceViewSet):
             allowed = municipality_ids_in_areas_of(frozenset({own.municipality_id}))
         else:
             if not data.get("employer"):
-                raise ValidationFailed.single("employer", "This field is required.")
+                raise ValidationFailed.single("employer", _("This field is required."))
             employer = get_scoped(
                 selectors.employer_list(user=request.user), data["employer"], "employer"
             )

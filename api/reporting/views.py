@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -107,7 +108,9 @@ class PilotDashboardView(PolkuViewMixin, GenericAPIView):
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=s.DashboardSerializer)
     def get(self, request: Any) -> Response:
         if not municipal_scope(request.user).is_pilot_coordinator:
-            raise PermissionDenied("The whole-pilot dashboard is for the pilot-wide coordinator.")
+            raise PermissionDenied(
+                _("The whole-pilot dashboard is for the pilot-wide coordinator.")
+            )
         period = _period(request)
         return Response(pilot_dashboard_precomputed(period_from=period.start, period_to=period.end))
 
@@ -200,7 +203,7 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
         period = _period(request)
         requested = request.query_params.get("format") or "json"
         if requested not in FORMATS:
-            raise ValidationFailed.single("format", "Choose json, csv or xlsx.")
+            raise ValidationFailed.single("format", _("Choose json, csv or xlsx."))
         report = esf_participant_report(
             municipality_ids=ids, scope=scope, period_from=period.start, period_to=period.end
         )
