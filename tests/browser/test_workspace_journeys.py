@@ -38,7 +38,9 @@ def day():
         last_name="Hassan",
         counsellor=counsellor,
     )
-    factories.ConsentFactory(participant=participant)
+    factories.ConsentFactory(
+        participant=participant, expires_on=factories.TODAY + datetime.timedelta(days=10)
+    )
     factories.ServiceNeedsAssessmentFactory(participant=participant, completed=True)
     factories.SkillAssessmentFactory(participant=participant)
     factories.LicenceCardFactory(participant=participant)
@@ -68,7 +70,7 @@ def test_a_counsellors_day(live_server, monkeypatch, day):
         log_in(page, live_server.url, "counsellor.jamsa")
         page.wait_for_url(f"{live_server.url}/workspace/")
         assert page.locator("h1").inner_text() == "Worklist"
-        assert "Omar" in page.locator("#referred").inner_text()
+        assert "Amina Hassan" in page.locator("#rule-consent_expiring").inner_text()
         check_page(page, "workspace-worklist")
 
         page.click("nav.subnav >> text=Caseload")

@@ -5,6 +5,7 @@ one record."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -319,3 +320,25 @@ def test_the_caseload_links_the_api_export_with_its_filters(client, counsellor, 
     assert 'href="/api/v1/participants/?format=csv&amp;search=Amina"' in body
     assert export.status_code == 200
     assert "Amina" in b"".join(export.streaming_content).decode()
+
+
+def test_the_worklist_shows_the_deadlines_by_rule_and_logs_them(client, counsellor, participant):
+    participant.counsellor = counsellor
+    from core import audit
+
+    audit.save_changes(participant, actor=counsellor, reason="assigned")
+    factories.ConsentFactory(
+        participant=participant, expires_on=factories.TODAY + datetime.timedelta(days=5)
+    )
+    client.force_login(counsellor)
+
+    response = client.get("/workspace/")
+    refused = client.get("/workspace/?state=sometime")
+
+    body = response.content.decode()
+    section = body.split('id="rule-consent_expiring"')[1].split("</section>")[0]
+    assert response.status_code == 200
+    assert "Amina" in section and "due soon" in section
+    event = AccessEvent.objects.filter(action="web:worklist").latest("id")
+    assert participant.pk in event.subjects.values_list("participant_id", flat=True)
+    assert refused.status_code == 400

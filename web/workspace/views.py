@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from api.filters import ParticipantFilter
@@ -22,28 +24,74 @@ from casework import history as history_selectors
 from casework import selectors
 from casework.models import Match, Participant
 from core.access import Capability, Role
+from core.errors import ValidationFailed
 from core.read_log import ReadLog, declare
 from core.validation import today
 from plans import selectors as plan_selectors
-from web.pages import log_read, page, paginate
+from plans.worklist import selectors as deadlines
+from plans.worklist.rules import RULES, State
+from web.pages import log_read, page, paginate, validation_message
 from web.workspace import worklist as worklist_selectors
 
 COUNSELLOR = Role.COUNSELLOR.value
+STATE_LABELS = {
+    State.OVERDUE: _("overdue"),
+    State.DUE_SOON: _("due soon"),
+    State.UPCOMING: _("upcoming"),
+}
 WORKLIST = ReadLog("web:worklist", role=COUNSELLOR)
 CASELOAD = ReadLog("web:participants:list", role=COUNSELLOR)
 PARTICIPANT = ReadLog("web:participants:detail", role=COUNSELLOR)
+
+
+#: Deadlines per worklist page.
+WORKLIST_PAGE = 50
 
 
 @declare(WORKLIST)
 @require_safe
 @page(Capability.PARTICIPANT_READ)
 def worklist(request: HttpRequest) -> HttpResponse:
+    """The statutory deadlines first (the API's worklist selector, ``plans.worklist``), grouped
+    by rule a page at a time; then the other things waiting for the counsellor."""
+    try:
+        filters = deadlines.parse_filters(request.GET)
+        status = 200
+    except ValidationFailed as error:
+        filters = deadlines.parse_filters({})
+        status = 400
+        messages.error(request, validation_message(error))
+    items = deadlines.worklist(user=request.user, filters=filters)
+    number = request.GET.get("page", "1")
+    if number.isascii() and number.isdecimal() and 0 < int(number) <= 100_000:
+        items.expect((int(number) - 1) * WORKLIST_PAGE, WORKLIST_PAGE)
+    page_items = paginate(request, items, per_page=WORKLIST_PAGE)
+    by_rule: dict[str, dict[str, Any]] = {}
+    for item in page_items:
+        group = by_rule.setdefault(
+            item.rule.value, {"rule": item.rule, "label": RULES[item.rule].label, "items": []}
+        )
+        group["items"].append(item)
     groups = worklist_selectors.worklist_groups(request.user, on=today())
-    shown = [
+    shown = [(item.participant_id, item.municipality_id) for item in page_items] + [
         (item.participant_id, item.municipality_id) for group in groups for item in group.items
     ]
     log_read(request, WORKLIST, shown)
-    return TemplateResponse(request, "web/workspace/worklist.html", {"groups": groups})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "web/workspace/worklist.html",
+        {
+            "deadline_groups": list(by_rule.values()),
+            "deadlines": page_items,
+            "groups": groups,
+            "filters": filters,
+            "states": [(state.value, STATE_LABELS[state]) for state in State],
+            "query": query.urlencode(),
+        },
+        status=status,
+    )
 
 
 @declare(CASELOAD)

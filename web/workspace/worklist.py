@@ -1,7 +1,6 @@
-"""The worklist on the workspace's first page: what waits for the counsellor, grouped, each
-item linked to its participant. Built from the API's selectors (participants, matches,
-enrolments, appointments); the statutory-deadline worklist of DESIGN.md §10 joins it when its
-selector is on main."""
+"""Beside the statutory deadlines (``plans.worklist``), what else waits for the counsellor on the
+workspace's first page, each item linked to its participant: proposed matches not yet shared and
+trainings without a result. Built from the API's selectors."""
 
 from __future__ import annotations
 
@@ -9,16 +8,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.selectors import enrolment_list
 from casework import selectors
-from plans import selectors as plan_selectors
 
 #: Items per group on the first page; the group links to the full list where one exists.
 GROUP_SIZE = 10
-DUE_SOON = datetime.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -44,39 +40,6 @@ def _name(participant: Any) -> str:
 
 def worklist_groups(user: Any, *, on: datetime.date) -> list[Group]:
     """A few small indexed queries, each scoped like the API's lists."""
-    referred = Group("referred", _("Referred, waiting for a first meeting"))
-    for participant in (
-        selectors.participant_list(user=user)
-        .filter(status="referred")
-        .order_by("enrolled_on", "id")[:GROUP_SIZE]
-    ):
-        referred.items.append(
-            Item(
-                participant.pk,
-                participant.municipality_id,
-                participant.uuid,
-                _name(participant),
-                "",
-                participant.enrolled_on,
-            )
-        )
-    appointments = Group("appointments", _("Appointments in the next two weeks"))
-    now = timezone.now()
-    for appointment in (
-        plan_selectors.appointment_list(user=user)
-        .filter(status="planned", starts_at__gte=now, starts_at__lte=now + DUE_SOON)
-        .order_by("starts_at", "id")[:GROUP_SIZE]
-    ):
-        appointments.items.append(
-            Item(
-                appointment.participant_id,
-                appointment.municipality_id,
-                appointment.participant.uuid,
-                _name(appointment.participant),
-                appointment.get_kind_display(),
-                timezone.localtime(appointment.starts_at),
-            )
-        )
     proposed = Group("proposed", _("Matches proposed, not yet shared with the employer"))
     for match in (
         selectors.match_list(user=user)
@@ -110,4 +73,4 @@ def worklist_groups(user: Any, *, on: datetime.date) -> list[Group]:
                 enrolment.training.ends_on,
             )
         )
-    return [referred, appointments, proposed, results]
+    return [proposed, results]
