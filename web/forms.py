@@ -126,5 +126,5 @@ def action(
         return outcome
     for field, errors in form.errors.items():
         for error in errors:
-            messages.error(request, error if field == "__all__" else f"{field}: {error}")
+            messages.error(request, str(error) if field == "__all__" else f"{field}: {error}")
     return redirect(back)

@@ -42,18 +42,20 @@ def claim(request: HttpRequest) -> IdempotencyRecord | HttpResponse:
             request, _("The form was out of date. Nothing was saved; please send it again.")
         )
         return redirect(back)
+    user = request.user
+    assert user.is_authenticated  # every page that posts requires the session login
     path = request.path[:500]
     cutoff = timezone.now() - settings.POLKU_IDEMPOTENCY_WINDOW
     IdempotencyRecord.objects.filter(
-        user=request.user, key=token, path=path, created_at__lt=cutoff
+        user=user, key=token, path=path, created_at__lt=cutoff
     ).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(
-                user=request.user, key=token, path=path, body_hash=_BODY, created_at=timezone.now()
+                user=user, key=token, path=path, body_hash=_BODY, created_at=timezone.now()
             )
     except IntegrityError:
-        record = IdempotencyRecord.objects.filter(user=request.user, key=token, path=path).first()
+        record = IdempotencyRecord.objects.filter(user=user, key=token, path=path).first()
     messages.info(request, _("This form was sent already; it was saved once."))
     if record is not None and record.state == IdempotencyRecord.State.DONE:
         return redirect((record.response_headers or {}).get("Location") or back)

@@ -58,6 +58,8 @@ def bar_chart(
     for index, (label, cell) in enumerate(items):
         row_top = index * BAR_ROW
         bar_y = row_top + 20
+        width: float
+        text_x: float
         if cell.is_suppressed:
             width = 0.0
             text_x = PLACEHOLDER_WIDTH + 6

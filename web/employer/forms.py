@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +31,12 @@ class VacancyForm(PageForm):
         self, *args: Any, municipalities: list[Any], licence_types: list[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [(m.code, m.name_fi) for m in municipalities]
-        self.fields["required_licences"].choices = [(t.code, t.name_en) for t in licence_types]
+        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
+            (m.code, m.name_fi) for m in municipalities
+        ]
+        cast(forms.ChoiceField, self.fields["required_licences"]).choices = [
+            (t.code, t.name_en) for t in licence_types
+        ]
 
 
 class VacancyEditForm(VersionedForm):

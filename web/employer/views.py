@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from api.casework.matches import employer_match_data
 from assessments.selectors import licence_type_list
 from casework import selectors, services
+from casework.models import Match
 from core.access import Capability, Role
 from core.errors import PermissionDenied
 from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, ReadLog, declare
@@ -145,7 +146,7 @@ def vacancy_detail(request: HttpRequest, employer: Any, vacancy_id: Any) -> Http
             "answers": [
                 {**answer, "fields": candidate_fields(answer["candidate"])} for answer in answers
             ],
-            "reason_codes": forms.CandidateAnswerForm.base_fields["reason_code"].choices,
+            "reason_codes": [("", "—"), *Match.ReasonCode.choices],
         },
     )
 

@@ -3,7 +3,7 @@ and its refusals come back beside the fields (``web.forms.show_service_errors``)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,9 @@ class ParticipantCreateForm(PageForm):
 
     def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [(m.code, m.name_fi) for m in municipalities]
+        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
+            (m.code, m.name_fi) for m in municipalities
+        ]
 
 
 class LanguageAssessmentForm(PageForm):
@@ -90,7 +92,7 @@ class EnrolForm(PageForm):
 
     def __init__(self, *args: Any, trainings: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["training"].choices = [
+        cast(forms.ChoiceField, self.fields["training"]).choices = [
             (
                 str(t.uuid),
                 f"{t.licence_type.name_en} · {t.provider} · {t.starts_on:%d.%m.%Y}–{t.ends_on:%d.%m.%Y}",
