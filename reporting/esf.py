@@ -46,6 +46,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Enrolment
 from casework.models import Outcome, Participant
@@ -71,6 +72,15 @@ GENDER_COLUMNS = {
     "undisclosed": Participant.Gender.UNDISCLOSED.value,
 }
 COLUMNS = (*GENDER_COLUMNS, "total")
+#: Column and stage names as people read them (CSV/XLSX headers, pages).
+COLUMN_LABELS = {
+    "women": _("Women"),
+    "men": _("Men"),
+    "non_binary": _("Non-binary"),
+    "undisclosed": _("Not disclosed"),
+    "total": _("Total"),
+}
+STAGE_LABELS = {"entry": _("At entry"), "exit": _("Upon leaving")}
 
 
 @dataclass(frozen=True)
@@ -78,80 +88,80 @@ class Indicator:
     key: str
     code: str | None
     stage: str  # "entry" or "exit"
-    label: str
+    label: Any  # a lazy translation: named in the request's language
     condition: Q
 
 
 _UNEMPLOYED = ("unemployed", "long_term_unemployed")
 
 ENTRY_INDICATORS = (
-    Indicator("total_participants", None, "entry", "Total number of participants", Q()),
+    Indicator("total_participants", None, "entry", _("Total number of participants"), Q()),
     Indicator(
         "unemployed",
         None,
         "entry",
-        "Unemployed, including long-term unemployed",
+        _("Unemployed, including long-term unemployed"),
         Q(labour_market_status__in=_UNEMPLOYED),
     ),
     Indicator(
         "long_term_unemployed",
         None,
         "entry",
-        "Long-term unemployed",
+        _("Long-term unemployed"),
         Q(labour_market_status="long_term_unemployed"),
     ),
-    Indicator("inactive", None, "entry", "Inactive", Q(labour_market_status="inactive")),
+    Indicator("inactive", None, "entry", _("Inactive"), Q(labour_market_status="inactive")),
     Indicator(
         "employed",
         None,
         "entry",
-        "Employed, including self-employed",
+        _("Employed, including self-employed"),
         Q(labour_market_status="employed"),
     ),
-    Indicator("under_18", None, "entry", "Children below 18 years of age", Q(age__lt=18)),
+    Indicator("under_18", None, "entry", _("Children below 18 years of age"), Q(age__lt=18)),
     Indicator(
         "aged_18_29",
         None,
         "entry",
-        "Young people between 18 and 29 years of age",
+        _("Young people between 18 and 29 years of age"),
         Q(age__gte=18, age__lte=29),
     ),
     Indicator(
-        "aged_55_plus", None, "entry", "Participants 55 years of age and above", Q(age__gte=55)
+        "aged_55_plus", None, "entry", _("Participants 55 years of age and above"), Q(age__gte=55)
     ),
     Indicator(
         "isced_0_2",
         None,
         "entry",
-        "With lower secondary education or less (ISCED 0–2)",
+        _("With lower secondary education or less (ISCED 0–2)"),
         Q(education_level__lte=2),
     ),
     Indicator(
         "isced_3_4",
         None,
         "entry",
-        "With upper secondary or post-secondary non-tertiary education (ISCED 3–4)",
+        _("With upper secondary or post-secondary non-tertiary education (ISCED 3–4)"),
         Q(education_level__gte=3, education_level__lte=4),
     ),
     Indicator(
         "isced_5_8",
         None,
         "entry",
-        "With tertiary education (ISCED 5–8)",
+        _("With tertiary education (ISCED 5–8)"),
         Q(education_level__gte=5),
     ),
     Indicator(
         "third_country_nationals",
         None,
         "entry",
-        "Third-country nationals",
+        _("Third-country nationals"),
         ~Q(citizenship="") & ~Q(citizenship__in=sorted(EU_EEA_CH)),
     ),
     Indicator(
         "foreign_background",
         None,
         "entry",
-        "Participants with a foreign background",
+        _("Participants with a foreign background"),
         Q(),
     ),
 )
@@ -161,35 +171,35 @@ EXIT_INDICATORS = (
         "job_searching_upon_leaving",
         "EECR01",
         "exit",
-        "Participants engaged in job searching upon leaving",
+        _("Participants engaged in job searching upon leaving"),
         Q(follow_up_4_weeks=Outcome.FollowUp.JOB_SEEKING),
     ),
     Indicator(
         "in_education_upon_leaving",
         "EECR02",
         "exit",
-        "Participants in education or training upon leaving",
+        _("Participants in education or training upon leaving"),
         Q(follow_up_4_weeks=Outcome.FollowUp.IN_EDUCATION),
     ),
     Indicator(
         "qualification_upon_leaving",
         "EECR03",
         "exit",
-        "Participants gaining a qualification upon leaving",
+        _("Participants gaining a qualification upon leaving"),
         Q(has_qualification=True),
     ),
     Indicator(
         "employed_upon_leaving",
         "EECR04",
         "exit",
-        "Participants in employment, including self-employment, upon leaving",
+        _("Participants in employment, including self-employment, upon leaving"),
         Q(follow_up_4_weeks=Outcome.FollowUp.EMPLOYED),
     ),
     Indicator(
         "employed_six_months_after_leaving",
         "EECR05",
         "exit",
-        "Participants in employment, including self-employment, six months after leaving",
+        _("Participants in employment, including self-employment, six months after leaving"),
         Q(follow_up_6_months=Outcome.FollowUp.EMPLOYED),
     ),
 )
@@ -269,7 +279,7 @@ def compute_report(municipality_ids: frozenset[int], scope: dict[str, Any], peri
             "indicator": indicator.key,
             "code": indicator.code,
             "stage": indicator.stage,
-            "label": indicator.label,
+            "label": str(indicator.label),
         }
         for column in GENDER_COLUMNS:
             row[column] = counts[f"{indicator.key}.{column}"]
@@ -288,7 +298,7 @@ def compute_report(municipality_ids: frozenset[int], scope: dict[str, Any], peri
 def protect_report(payload: dict[str, Any]) -> dict[str, Any]:
     """Apply disclosure control to a report whose cells are still raw counts."""
     suppression.protect(payload, sections=("rows",), groups=report_groups())
-    payload["suppression_rule"] = suppression.RULE
+    payload["suppression_rule"] = str(suppression.RULE)
     return payload
 
 

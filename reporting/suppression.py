@@ -46,10 +46,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 #: Counts below this (and above zero) are hidden.
 THRESHOLD = 5
 
-RULE = (
+RULE = _(
     "Counts of 1–4 persons are suppressed (empty); zero is shown. Where a total or a sum in the "
     "same table would reveal a suppressed cell, a second cell (the smallest remaining one, or the "
     "total) is suppressed too, so that every group hides either no cell or at least two cells "

@@ -10,19 +10,28 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from rest_framework.renderers import BaseRenderer
 
-HEADER = ("code", "indicator", "stage", "label")
+from reporting.esf import COLUMN_LABELS, STAGE_LABELS
+
+
+def _header() -> list[str]:
+    """The headers in the request's language (DESIGN.md §11); the JSON keeps the machine names."""
+    return [_("Code"), _("Indicator"), _("Stage"), _("Label")]
 
 
 def _table(data: dict[str, Any]) -> list[list[Any]]:
     columns = list(data["columns"])
-    rows: list[list[Any]] = [[*HEADER, *columns]]
+    rows: list[list[Any]] = [
+        [*_header(), *(str(COLUMN_LABELS.get(column, column)) for column in columns)]
+    ]
     for row in data["rows"]:
+        stage = str(STAGE_LABELS.get(row["stage"], row["stage"]))
         rows.append(
-            [row["code"] or "", row["indicator"], row["stage"], row["label"]]
+            [row["code"] or "", row["indicator"], stage, row["label"]]
             + [row[column] for column in columns]
         )
     return rows
@@ -31,16 +40,20 @@ def _table(data: dict[str, Any]) -> list[list[Any]]:
 def _notes(data: dict[str, Any]) -> list[tuple[str, str]]:
     scope = data["scope"]
     period = data["period"]
+    suppressed = _("Empty cells are suppressed.")
     return [
-        ("Suppression", f"Empty cells are suppressed. {data['suppression_rule']}"),
-        ("Suppressed cells", ", ".join(data["suppressed_cells"]) or "none"),
-        ("Scope", f"{scope['name']} ({', '.join(scope['municipalities'])})"),
+        (_("Suppression"), f"{suppressed} {data['suppression_rule']}"),
+        (_("Suppressed cells"), ", ".join(data["suppressed_cells"]) or _("none")),
+        (_("Scope"), f"{scope['name']} ({', '.join(scope['municipalities'])})"),
         (
-            "Period",
-            f"{period['from'] or 'the beginning'} – {period['to'] or 'today'}; entry rows by "
-            "enrolment date, exit rows by exit date",
+            _("Period"),
+            _("%(start)s – %(end)s; entry rows by enrolment date, exit rows by exit date")
+            % {
+                "start": period["from"] or _("the beginning"),
+                "end": period["to"] or _("today"),
+            },
         ),
-        ("Computed at", data["computed_at"]),
+        (_("Computed at"), data["computed_at"]),
     ]
 
 
@@ -81,7 +94,7 @@ class ESFReportXLSXRenderer(BaseRenderer):
     ) -> bytes:
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = "ESF+ participants"
+        sheet.title = _("ESF+ participants")[:31]
         if _is_report(data):
             table = _table(data)
             for row in table:
@@ -89,9 +102,13 @@ class ESFReportXLSXRenderer(BaseRenderer):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             # A blank row, then the footnote naming the rule.
-            sheet.cell(row=len(table) + 2, column=1, value=f"Note: {_notes(data)[0][1]}")
+            sheet.cell(
+                row=len(table) + 2,
+                column=1,
+                value=_("Note: %(text)s") % {"text": _notes(data)[0][1]},
+            )
             sheet.column_dimensions["D"].width = 60
-            notes = workbook.create_sheet("Notes")
+            notes = workbook.create_sheet(_("Notes")[:31])
             for name, text in _notes(data):
                 notes.append([name, text])
             notes.column_dimensions["A"].width = 18

@@ -28,6 +28,7 @@ from api.reporting.renderers import ESFReportCSVRenderer, ESFReportXLSXRenderer
 from api.schema import ErrorSerializer, PolkuAutoSchema
 from core.access import Capability, roles_with
 from core.errors import PermissionDenied, ValidationFailed
+from core.i18n import localized_name
 from core.read_log import NO_PERSONAL_DATA
 from municipalities.selectors import (
     municipal_scope,
@@ -188,7 +189,7 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
             scope = {
                 "kind": "municipality",
                 "code": municipality.code,
-                "name": municipality.name_fi,
+                "name": localized_name(municipality),
                 "municipalities": [municipality.code],
             }
         else:
@@ -197,7 +198,9 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
             scope = {
                 "kind": "pilot" if is_pilot else "municipalities",
                 "code": None,
-                "name": "Whole pilot" if is_pilot else ", ".join(m.name_fi for m in municipalities),
+                "name": _("Whole pilot")
+                if is_pilot
+                else ", ".join(localized_name(m) for m in municipalities),
                 "municipalities": [m.code for m in municipalities],
             }
         period = _period(request)
