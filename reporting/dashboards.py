@@ -28,6 +28,9 @@ Definitions (all counts are persons, except ``matches_by_status``, which counts 
 - ``monthly_trend``: the 24 months ending with the period's last month (the current month when
   the period is open): persons enrolled that month, whose first employment started that month,
   and who exited that month.
+- ``deadlines``: per worklist rule (DESIGN.md §10, ``plans.worklist``), the persons with at least
+  one overdue item under it today (counts of persons, so that they are suppressed like every
+  other count; a person may be under several rules, so the rules are not parts of a total).
 - ``unmet_licence_demand``: for every licence type that an open vacancy in scope requires, the
   active or job-seeking persons (the candidates of DESIGN.md §6) without a card of that type
   valid today.
@@ -46,6 +49,7 @@ from assessments.models import Enrolment, LicenceCard, LicenceType
 from casework.models import Match, Outcome, Participant, VacancyLicenceRequirement
 from core.validation import today
 from municipalities.models import Municipality
+from plans.worklist.selectors import overdue_persons_by_rule
 from reporting import dashboard_sql, suppression
 from reporting.dashboard_sql import CANDIDATE_STATUSES, CEFR_LEVELS
 from reporting.periods import Period, month_end, whole_months
@@ -66,6 +70,7 @@ COUNT_SECTIONS = (
     "outcomes_by_contract_type",
     "monthly_trend",
     "unmet_licence_demand",
+    "deadlines",
 )
 
 
@@ -225,6 +230,9 @@ def compute_dashboard(
             for month in trend_months
         ],
         "unmet_licence_demand": unmet,
+        "deadlines": overdue_persons_by_rule(
+            municipality_id, enrolled_from=period.start, enrolled_to=period.end, today=today
+        ),
     }
     return protect_dashboard(payload, median_population=counts["median_population"])
 

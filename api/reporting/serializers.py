@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from assessments.language_levels import SKILLS
 from casework.models import Match, Outcome, Participant
+from plans.worklist.rules import Rule
 from reporting.dashboards import CEFR_LEVELS, FUNNEL_STEPS
 from reporting.esf import COLUMNS
 
@@ -80,6 +81,13 @@ class TrendMonthSerializer(serializers.Serializer):
     exited = _count()
 
 
+DeadlinesSerializer = _counts(
+    "DeadlinesSerializer",
+    [rule.value for rule in Rule],
+    "Persons with an overdue item under this rule; null when suppressed",
+)
+
+
 class DashboardSerializer(serializers.Serializer):
     scope = DashboardScopeSerializer()
     period = PeriodSerializer()
@@ -104,6 +112,9 @@ class DashboardSerializer(serializers.Serializer):
         child=_count(),
         help_text="Active or job-seeking persons without a valid card that open vacancies "
         "require, by licence type code",
+    )
+    deadlines = DeadlinesSerializer(
+        help_text="Persons with at least one overdue worklist item under each rule (DESIGN §10)"
     )
     suppressed_cells = serializers.ListField(
         child=serializers.CharField(), help_text="Dotted paths of the cells set to null"

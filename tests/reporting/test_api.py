@@ -38,6 +38,7 @@ DASHBOARD_KEYS = {
     "median_days_to_employment",
     "monthly_trend",
     "unmet_licence_demand",
+    "deadlines",
     "suppressed_cells",
 }
 

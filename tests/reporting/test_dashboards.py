@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from assessments.language_levels import SKILLS
 from core.errors import ValidationFailed
+from plans.worklist.rules import Rule
 from reporting import dashboards, suppression
 from reporting.dashboards import municipality_dashboard, pilot_dashboard
 from reporting.periods import add_months, month_end, parse_period
@@ -328,10 +329,11 @@ def test_the_number_of_queries_does_not_grow_with_the_data(jamsa, aanekoski):
 
     assert _queries(lambda: municipality_dashboard(jamsa)) == small_municipality
     assert _queries(lambda: pilot_dashboard()) == small_pilot
-    # Nine aggregate queries; on PostgreSQL the municipality adds SET LOCAL (and, inside the
-    # test's transaction, a savepoint, its release and putting the settings back).
-    assert small_pilot == 9
-    assert small_municipality == (13 if connection.vendor == "postgresql" else 9)
+    # Ten aggregate queries (the tenth: overdue worklist items per rule); on PostgreSQL the
+    # municipality adds SET LOCAL (and, inside the test's transaction, a savepoint, its release
+    # and putting the settings back).
+    assert small_pilot == 10
+    assert small_municipality == (14 if connection.vendor == "postgresql" else 10)
 
 
 # Property: random caseloads in the database against a Python oracle -----------------------------
@@ -409,6 +411,14 @@ def _expected(people: list[dict[str, Any]]) -> dict[str, Any]:
         "outcomes_by_contract_type": {
             c: sum(first_employment(p)[1] == c for p in employed)
             for c in ("permanent", "fixed_term", "apprenticeship", "wage_subsidy")
+        },
+        # Enrolled three months ago or more with no contact recorded: every active or job
+        # seeking person is overdue for contact; exited (two months ago) with an outcome: the
+        # 4-week follow-up is overdue. No other rule has data here.
+        "deadlines": {
+            **{rule.value: 0 for rule in Rule},
+            "no_contact": sum(p["status"] in ("active", "job_seeking") for p in people),
+            "follow_up_due": sum(p["status"] == "exited" and bool(p["outcomes"]) for p in people),
         },
     }
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from assessments.language_levels import SKILLS
 from casework.models import Match, Outcome, Participant
+from plans.worklist.rules import Rule
 from reporting import dashboards, esf, suppression
 from reporting.suppression import Group, Statistic
 from tests.reporting.conftest import check_protected
@@ -198,6 +199,7 @@ persons = st.fixed_dictionaries(
             {code: st.sampled_from([None, "failed", "passed", "both"]) for code in CODES}
         ),
         "unmet": st.frozensets(st.sampled_from(CODES[:2])),
+        "overdue": st.frozensets(st.sampled_from(tuple(Rule))),
     }
 )
 
@@ -262,6 +264,7 @@ def raw_dashboard(people: list[dict[str, Any]], matches: dict[str, int]) -> dict
         "unmet_licence_demand": {
             code: sum(code in p["unmet"] for p in people) for code in CODES[:2]
         },
+        "deadlines": {rule.value: sum(rule in p["overdue"] for p in people) for rule in Rule},
     }
 
 

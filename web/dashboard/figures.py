@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from plans.worklist.rules import RULES, Rule
 from web.dashboard.charts import bar_chart, line_chart, stacked_chart
 from web.dashboard.tables import (
     EMPTY_CELL,
@@ -241,6 +242,19 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
             licence,
             "Job seekers without a valid card that an open vacancy requires, per card.",
             empty="No open vacancy requires a card that job seekers lack.",
+            is_zero_left_out_of_chart=True,
+        )
+    )
+    tables.append(
+        _count_table(
+            "deadlines",
+            "Overdue deadlines",
+            "rule",
+            "Rule",
+            figures.get("deadlines") or {},
+            lambda code: str(RULES[Rule(code)].label) if code in set(Rule) else _humanise(code),
+            "Persons with at least one overdue worklist item, per rule (DESIGN §10).",
+            empty="Nothing is overdue.",
             is_zero_left_out_of_chart=True,
         )
     )
