@@ -12,7 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.base import PolkuViewMixin
-from api.fields import StrictCharField, named_object, validated
+from api.fields import DOES_NOT_EXIST, StrictCharField, named_object, validated
 from casework import caseload, selectors
 from core.access import Capability
 from core.errors import ValidationFailed
@@ -63,7 +63,7 @@ class ParticipantReassignView(PolkuViewMixin, GenericAPIView):
             p.uuid: p for p in selectors.participant_list(user=request.user).filter(uuid__in=wanted)
         }
         missing = {
-            f"participants.{index}": ["Object does not exist."]
+            f"participants.{index}": [str(DOES_NOT_EXIST)]
             for index, participant_id in enumerate(data["participants"])
             if participant_id not in found
         }
