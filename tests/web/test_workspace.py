@@ -342,3 +342,38 @@ def test_the_worklist_shows_the_deadlines_by_rule_and_logs_them(client, counsell
     event = AccessEvent.objects.filter(action="web:worklist").latest("id")
     assert participant.pk in event.subjects.values_list("participant_id", flat=True)
     assert refused.status_code == 400
+
+
+def test_reassign_names_the_reason_and_refuses_a_stale_version(client, counsellor, participant):
+    colleague = factories.counsellor("182", username="colleague.jamsa")
+    outsider = factories.counsellor("992", username="counsellor.aanekoski")
+    client.force_login(counsellor)
+    path = f"/workspace/participants/{participant.uuid}/reassign/"
+    version = participant.version
+
+    outside = client.post(
+        path,
+        {"form_token": token(client.get(path)), "to": "counsellor.aanekoski", "reason": "Moved",
+         "version": version},
+    )  # fmt: skip
+    stale = client.post(
+        path,
+        {"form_token": token(client.get(path)), "to": "colleague.jamsa", "reason": "Leave",
+         "version": version + 3},
+    )  # fmt: skip
+    participant.refresh_from_db()
+    assert outside.status_code == 400 and "errorlist" in outside.content.decode()
+    assert stale.status_code == 412
+    assert participant.counsellor is None
+    moved = client.post(
+        path,
+        {"form_token": token(client.get(path)), "to": "colleague.jamsa", "reason": "Leave",
+         "version": version},
+    )  # fmt: skip
+
+    participant.refresh_from_db()
+    assert moved.status_code == 302
+    assert participant.counsellor == colleague
+    latest = participant.history.latest("history_id")
+    assert latest.history_user == counsellor and latest.history_change_reason == "Leave"
+    assert outsider.pk != colleague.pk

@@ -194,3 +194,13 @@ class AppointmentRecordForm(VersionedForm):
         choices=[("held", "held"), ("missed", "missed"), ("cancelled", "cancelled")]
     )
     summary = forms.CharField(label=_("Summary"), required=False, max_length=5000)
+
+
+class ReassignForm(VersionedForm):
+    to = forms.CharField(
+        label=_("New counsellor (username)"),
+        required=False,
+        max_length=150,
+        help_text=_("Leave empty to leave the participant without a counsellor."),
+    )
+    reason = forms.CharField(label=_("Why"), max_length=2000)

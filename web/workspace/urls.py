@@ -21,6 +21,7 @@ urlpatterns = [
         name="skill-assessment-create",
     ),
     path("participants/<uuid:participant_id>/enrolments/new/", writes.enrol, name="enrol"),
+    path("participants/<uuid:participant_id>/reassign/", writes.reassign, name="reassign"),
     path(
         "participants/<uuid:participant_id>/consents/new/",
         writes.consent_grant,

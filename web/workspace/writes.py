@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from api.fields import named_object
 from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
-from casework import selectors, services
+from casework import caseload, selectors, services
 from casework.models import Consent
+from core import audit
 from core.access import Capability
 from core.errors import PermissionDenied
 from core.read_log import WRITE_ANSWER, ReadLog, declare
@@ -287,4 +290,42 @@ def match_transition(request: HttpRequest, match_id: Any) -> HttpResponse:
         perform,
         success=messages_by_move.get(request.POST.get("to", ""), _("The match was updated.")),
         back=back,
+    )
+
+
+@declare(FORM)
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(W)
+def reassign(request: HttpRequest, participant_id: Any) -> HttpResponse:
+    participant = _participant(request, participant_id)
+    form = forms.ReassignForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "version": participant.version,
+            "to": participant.counsellor.get_username() if participant.counsellor else "",
+        },
+    )
+
+    def perform(data: dict[str, Any]) -> str:
+        audit.check_version(participant, data["version"])
+        target = None
+        if data["to"]:
+            target = named_object(
+                get_user_model().objects.filter(is_active=True), "to", username=data["to"]
+            )
+        caseload.participant_reassign(
+            actor=request.user, participants=[participant], to=target, reason=data["reason"]
+        )
+        return participant_url(participant)
+
+    return page_forms.form_page(
+        request,
+        form,
+        perform,
+        success=_("The participant was reassigned."),
+        context={
+            "title": _("Reassign"),
+            "participant": participant,
+            "back": participant_url(participant),
+        },
     )
