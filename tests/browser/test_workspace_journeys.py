@@ -216,3 +216,22 @@ def test_every_other_page_passes_axe(live_server, monkeypatch, day, who, path, n
         page.goto(f"{live_server.url}{path}")
 
         check_page(page, name)
+
+
+def test_the_keyboard_alone_logs_in_and_reaches_the_content(live_server, monkeypatch, day):
+    with chromium_page(monkeypatch) as page:
+        page.goto(f"{live_server.url}/accounts/login/?next=/")
+
+        page.focus("input[name=username]")
+        page.keyboard.type("counsellor.jamsa")
+        page.keyboard.press("Tab")
+        page.keyboard.type("secret-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/workspace/")
+        page.focus(".skip-link")
+        assert page.locator(".skip-link").is_visible()  # shown when focused
+        page.keyboard.press("Enter")
+
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Worklist"
