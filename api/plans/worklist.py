@@ -103,10 +103,11 @@ class WorklistView(PolkuViewMixin, GenericAPIView):
     def get(self, request: Any) -> Response:
         filters = selectors.parse_filters(request.query_params)
         items = selectors.worklist(user=request.user, filters=filters)
-        size = self.paginator.get_page_size(request)
-        number = request.query_params.get(self.paginator.page_query_param, "1")
+        paginator: Any = self.paginator  # PolkuPagination: pages any sliceable, countable
+        size = paginator.get_page_size(request)
+        number = request.query_params.get(paginator.page_query_param, "1")
         if size and number.isascii() and number.isdecimal() and 0 < int(number) <= MAX_PAGE:
             items.expect((int(number) - 1) * size, size)  # the page and the total in one query
-        page = self.paginate_queryset(items)
+        page: list[selectors.WorklistItem] = paginator.paginate_queryset(items, request, self)
         self.shown(page)
         return self.get_paginated_response([item_data(item) for item in page])

@@ -209,6 +209,19 @@ POLKU_RETENTION_YEARS = int(os.environ.get("POLKU_RETENTION_YEARS", "4"))
 # which an active client shows up.
 POLKU_NO_CONTACT_DAYS = int(os.environ.get("POLKU_NO_CONTACT_DAYS", "60"))
 
+# Email (the daily digests, reporting.digests): the console by default; SMTP with
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (README, "Digests").
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "True")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Polku <polku@localhost>")
+# Where the links in emails point.
+POLKU_SITE_URL = os.environ.get("POLKU_SITE_URL", "http://localhost:8000")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",

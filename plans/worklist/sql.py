@@ -465,8 +465,8 @@ def counts_by_counsellor_statement(
     """Items per assigned counsellor, rule and state (overdue: 1, due soon: 0) — the digests."""
     q = _Sql(today)
     cte = _scope_cte(q, scope)
+    overdue = f"CASE WHEN w.due_on < {q.date(today)} THEN 1 ELSE 0 END"  # (placeholders in order)
     items = _items(q, rules)
-    overdue = f"CASE WHEN w.due_on < {q.date(today)} THEN 1 ELSE 0 END"
     sql = f"""{cte}
         SELECT s.counsellor_id, w.rule, {overdue} AS overdue, COUNT(*)
         FROM ({items}) w
