@@ -377,3 +377,15 @@ def test_reassign_names_the_reason_and_refuses_a_stale_version(client, counsello
     latest = participant.history.latest("history_id")
     assert latest.history_user == counsellor and latest.history_change_reason == "Leave"
     assert outsider.pk != colleague.pk
+
+
+def test_unassigned_is_the_api_filter_counsellor_none(client, counsellor):
+    factories.ParticipantFactory(last_name="Virtanen", counsellor=None)
+    factories.ParticipantFactory(last_name="Korhonen", counsellor=counsellor)
+    client.force_login(counsellor)
+
+    body = client.get("/workspace/participants/?unassigned=1").content.decode()
+
+    assert "Virtanen" in body and "Korhonen" not in body
+    assert "format=csv&amp;unassigned" not in body
+    assert "counsellor=none" in body

@@ -99,10 +99,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @page(Capability.PARTICIPANT_READ)
 def caseload(request: HttpRequest) -> HttpResponse:
     """The API's own filters (``api.filters.ParticipantFilter``) over the API's selector."""
-    filters = ParticipantFilter(request.GET, queryset=selectors.participant_list(user=request.user))
+    data = request.GET.copy()
+    if data.get("unassigned"):
+        data["counsellor"] = "none"  # the API's own filter for the unassigned
+    filters = ParticipantFilter(data, queryset=selectors.participant_list(user=request.user))
     queryset = filters.qs if filters.is_valid() else selectors.participant_list(user=request.user)
-    if request.GET.get("unassigned"):
-        queryset = queryset.filter(counsellor__isnull=True)
     if not request.GET.get("ordering"):
         queryset = queryset.order_by("last_name", "first_name", "id")
     participants = paginate(request, queryset)
@@ -111,7 +112,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     # The export is the API's (participants/?format=csv|xlsx): the same filters, every row,
     # logged there as one export event.
-    export = request.GET.copy()
+    export = data.copy()
     for name in ("page", "unassigned", "format"):
         export.pop(name, None)
     return TemplateResponse(
