@@ -25,7 +25,7 @@ from api.errors import PolkuAPIException
 from api.models import IdempotencyRecord
 from api.parsers import contains_nul
 from api.permissions import allows, required_capability
-from api.roles import roles_of
+from casework.access import roles_of
 from core.read_log import Declaration, Declarations, ReadLog, declared, write, write_all
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-from api.roles import roles_of
+from casework.access import roles_of
 from core.access import Capability, capabilities_of
 
 PUBLIC = "public"

@@ -1,5 +1,5 @@
 """Reads of assessments, trainings, enrolments and licence cards. The caller passes the scope
-(``casework.selectors.attached_scope``): this app sits below casework and cannot compute it."""
+(``casework.access.participant_scope``): this app sits below casework and cannot compute it."""
 
 from __future__ import annotations
 

@@ -383,8 +383,8 @@ def describe_database() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from casework.access import counsellor_municipality_ids
     from casework.models import Participant
-    from casework.selectors import counsellor_municipality_ids
 
     user = get_user_model().objects.filter(username=USERNAME).first()
     if user is None:
@@ -467,8 +467,8 @@ def audit_participants(count: int) -> list[Any]:
     from django.contrib.auth import get_user_model
 
     from casework import services
+    from casework.access import counsellor_municipality_ids
     from casework.models import Participant
-    from casework.selectors import counsellor_municipality_ids
     from municipalities.models import Municipality
 
     user = get_user_model().objects.get(username=USERNAME)

@@ -70,13 +70,11 @@ def bench_import(rows: int, commit: bool) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from api.lifecycle import importer
-    from casework import selectors
+    from casework.access import counsellor_municipality_ids
     from municipalities.models import Municipality
 
     actor = get_user_model().objects.get(username=USERNAME)
-    municipality = Municipality.objects.filter(
-        id__in=selectors.counsellor_municipality_ids(actor)
-    ).first()
+    municipality = Municipality.objects.filter(id__in=counsellor_municipality_ids(actor)).first()
     content = _import_file(rows)
     started = time.perf_counter()
     report = importer.import_participants(

@@ -39,12 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from casework import matching, selectors
+    from casework.access import counsellor_municipality_ids, participant_scope
     from casework.models import Participant
     from core.sql import planner_settings
     from core.validation import today
 
     user = get_user_model().objects.get(username=options.username)
-    municipality_ids = selectors.counsellor_municipality_ids(user)
+    municipality_ids = counsellor_municipality_ids(user)
     total = Participant.objects.count()
     seeking = Participant.objects.filter(status__in=matching.ELIGIBLE_STATUSES).count()
     print(f"participants: {total:,}, active or job seeking: {seeking:,}")
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'queries':>7} {'best ms':>8} {'median ms':>9} {'worst ms':>8}")  # fmt: skip
     medians = []
     for vacancy in vacancies:
-        scope = selectors.participant_scope(user)
+        scope = participant_scope(user)
         timings = []
         for _ in range(options.repeat):
             start = time.perf_counter()
@@ -77,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if vacancies:
         print(f"median of medians: {statistics.median(medians):.1f} ms (target ≤ 200 ms)")
         slowest = vacancies[medians.index(max(medians))]
-        ranking = matching.rank_candidates(
-            slowest, scope=selectors.participant_scope(user), today=today()
-        )
+        ranking = matching.rank_candidates(slowest, scope=participant_scope(user), today=today())
         sql, params = matching.ranking_sql(ranking, offset=0, limit=options.page_size)
         if connection.vendor == "postgresql":
             with (

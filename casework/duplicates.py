@@ -17,10 +17,10 @@ from typing import Any
 
 from django.db import connection
 
+from casework.access import municipality_ids_for
 from casework.models import Participant
 from core import crypto
 from core.access import Role
-from municipalities.selectors import municipality_ids_for
 
 #: Bump when the normalisation changes, so that a backfill can tell old keys from new ones.
 KEY_PREFIX = "polku-duplicate-key-v1:"

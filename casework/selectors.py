@@ -12,6 +12,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from casework.access import (
+    access_of,
+    counsellor_municipality_ids,
+    employer_id_of,
+    participant_scope,
+)
 from casework.models import (
     CaseNote,
     Consent,
@@ -19,91 +25,12 @@ from casework.models import (
     Match,
     Outcome,
     Participant,
-    ParticipantUserObjectPermission,
     Vacancy,
     consent_valid_on_q,
 )
 from core.access import Role
 from core.errors import NotFound, ValidationFailed
-from municipalities.selectors import (
-    municipal_scope,
-    municipality_ids_for,
-    municipality_ids_in_areas_of,
-)
-
-_COVER_CACHE = "_polku_covered_participants"
-
-
-def employer_of(user: Any) -> Employer | None:
-    """The Employer an employer user belongs to, or None for every other user."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    # A missing reverse one-to-one raises a subclass of AttributeError; Django caches the miss.
-    membership = getattr(user, "employer_membership", None)
-    return membership.employer if membership is not None else None
-
-
-_ROLES_CACHE = "_polku_roles"
-
-
-def user_roles(user: Any) -> frozenset[Role]:
-    """The roles the caller holds right now (so, through core.access, its capabilities): the
-    municipal roles of its grants, employer for an employer user (who holds no other role, so
-    its scope is not looked up), admin for a superuser. Cached on the user for the request;
-    ``municipalities.selectors.forget_scope`` drops it when a grant changes."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    cached = getattr(user, _ROLES_CACHE, None)
-    if cached is not None:
-        return cached
-    if employer_of(user) is not None:
-        roles = {Role.EMPLOYER}
-    else:
-        roles = {Role(role) for role in municipal_scope(user).roles}
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    result = frozenset(roles)
-    setattr(user, _ROLES_CACHE, result)
-    return result
-
-
-def covered_participant_ids(user: Any) -> frozenset[int]:
-    """Participants outside the user's municipalities that the user covers (per-object grants
-    in guardian's direct-FK table). One query per request."""
-    cached = getattr(user, _COVER_CACHE, None)
-    if cached is None:
-        cached = frozenset(
-            ParticipantUserObjectPermission.objects.filter(
-                user=user, permission__codename="cover_participant"
-            ).values_list("content_object_id", flat=True)
-        )
-        setattr(user, _COVER_CACHE, cached)
-    return cached
-
-
-def participant_scope(user: Any, prefix: str = "") -> Q:
-    """The Q that keeps what a counsellor may read: their municipalities, plus covered
-    participants. ``prefix`` reaches the participant through a relation (``participant__``)."""
-    municipality_ids = municipality_ids_for(user, Role.COUNSELLOR)
-    scope = Q(**{"municipality_id__in": municipality_ids})
-    covered = covered_participant_ids(user)
-    if covered:
-        scope |= Q(**{f"{prefix}id__in" if prefix else "id__in": covered})
-    return scope
-
-
-def _attached_scope(user: Any) -> Q:
-    municipality_ids = municipality_ids_for(user, Role.COUNSELLOR)
-    scope = Q(municipality_id__in=municipality_ids)
-    covered = covered_participant_ids(user)
-    if covered:
-        scope |= Q(participant_id__in=covered)
-    return scope
-
-
-def counsellor_municipality_ids(user: Any) -> frozenset[int]:
-    return municipality_ids_for(user, Role.COUNSELLOR)
-
+from municipalities.selectors import municipality_ids_in_areas_of
 
 # Participants -------------------------------------------------------------------------------------
 
@@ -137,7 +64,9 @@ def participant_for_write(
 
 
 def consent_list(*, user: Any) -> QuerySet[Consent]:
-    return Consent.objects.filter(_attached_scope(user)).select_related("participant")
+    return Consent.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "participant"
+    )
 
 
 def consent_get(*, user: Any, consent_id: Any) -> Consent:
@@ -148,18 +77,15 @@ def consent_get(*, user: Any, consent_id: Any) -> Consent:
 
 
 def case_note_list(*, user: Any) -> QuerySet[CaseNote]:
-    return CaseNote.objects.filter(_attached_scope(user)).select_related("participant", "author")
-
-
-def outcome_list(*, user: Any) -> QuerySet[Outcome]:
-    return Outcome.objects.filter(_attached_scope(user)).select_related(
-        "participant", "employer", "match"
+    return CaseNote.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "participant", "author"
     )
 
 
-def attached_scope(user: Any) -> Q:
-    """The scope of records attached to a participant (assessments, cards, enrolments …)."""
-    return _attached_scope(user)
+def outcome_list(*, user: Any) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "participant", "employer", "match"
+    )
 
 
 def get_scoped(queryset: QuerySet[Any], object_id: Any) -> Any:
@@ -175,36 +101,35 @@ def get_scoped(queryset: QuerySet[Any], object_id: Any) -> Any:
 def employer_list(*, user: Any) -> QuerySet[Employer]:
     """Counsellors and coordinators read every employer; an employer user only its own."""
     queryset = Employer.objects.select_related("municipality")
-    scope = municipal_scope(user)
-    if scope.municipality_ids(Role.COUNSELLOR, Role.COORDINATOR):
+    if access_of(user).municipality_ids(Role.COUNSELLOR, Role.COORDINATOR):
         return queryset
-    own = employer_of(user)
-    return queryset.filter(pk=own.pk) if own is not None else queryset.none()
+    own = employer_id_of(user)
+    return queryset.filter(pk=own) if own is not None else queryset.none()
 
 
 def vacancy_read_municipality_ids(user: Any) -> frozenset[int]:
     """Counsellors read vacancies of their employment areas; coordinators all of theirs."""
-    scope = municipal_scope(user)
-    counsellor_ids = scope.municipality_ids(Role.COUNSELLOR)
+    access = access_of(user)
+    counsellor_ids = access.municipality_ids(Role.COUNSELLOR)
     area_ids = municipality_ids_in_areas_of(counsellor_ids) if counsellor_ids else frozenset()
-    return area_ids | scope.municipality_ids(Role.COORDINATOR)
+    return area_ids | access.municipality_ids(Role.COORDINATOR)
 
 
 def vacancy_list(*, user: Any) -> QuerySet[Vacancy]:
     queryset = Vacancy.objects.select_related("employer", "municipality", "occupation")
-    own = employer_of(user)
+    own = employer_id_of(user)
     scope = Q(municipality_id__in=vacancy_read_municipality_ids(user))
     if own is not None:
-        scope |= Q(employer_id=own.pk)
+        scope |= Q(employer_id=own)
     return queryset.filter(scope).prefetch_related("required_licences")
 
 
 def vacancy_writable(*, user: Any, vacancy: Vacancy) -> bool:
     """Counsellors write their own municipality's vacancies; an employer its own."""
-    own = employer_of(user)
-    if own is not None and vacancy.employer_id == own.pk:
+    own = employer_id_of(user)
+    if own is not None and vacancy.employer_id == own:
         return True
-    return vacancy.municipality_id in municipality_ids_for(user, Role.COUNSELLOR)
+    return vacancy.municipality_id in counsellor_municipality_ids(user)
 
 
 # Matches ------------------------------------------------------------------------------------------
@@ -214,10 +139,10 @@ def match_list(*, user: Any) -> QuerySet[Match]:
     """Counsellors: matches of participants they may read. Employers: their own from ``shared``
     on (a match that was never shared does not exist for them)."""
     queryset = Match.objects.select_related("vacancy", "participant", "municipality")
-    own = employer_of(user)
+    own = employer_id_of(user)
     if own is not None:
-        return queryset.filter(employer_id=own.pk, reached_shared_on__isnull=False)
-    return queryset.filter(_attached_scope(user))
+        return queryset.filter(employer_id=own, reached_shared_on__isnull=False)
+    return queryset.filter(participant_scope(user, "participant_id"))
 
 
 def has_valid_consent_q(on: datetime.date, purpose: str = "share_with_employers") -> Q:

@@ -19,6 +19,7 @@ from assessments import language_levels
 from assessments.models import LicenceType
 from assessments.services import occupation_unit_group
 from casework import business_ids, duplicates, identity_codes, matching
+from casework.access import counsellor_municipality_ids
 from casework.models import (
     CaseNote,
     Consent,
@@ -34,6 +35,7 @@ from casework.models import (
 )
 from core import audit, crypto, iso_codes
 from core.access import grant_object_permission, revoke_object_permission
+from core.access_cache import invalidate_access
 from core.errors import (
     Conflict,
     ConsentRequired,
@@ -44,7 +46,6 @@ from core.errors import (
     ValidationFailed,
 )
 from core.validation import Errors, today, validate_fields
-from municipalities.selectors import municipality_ids_for
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
 
@@ -177,7 +178,7 @@ def _check_identity_unique(
 def _check_counsellor(counsellor: Any, municipality_id: int) -> None:
     if counsellor is None:
         return
-    if municipality_id not in municipality_ids_for(counsellor, "counsellor"):
+    if municipality_id not in counsellor_municipality_ids(counsellor):
         raise ValidationFailed.single(
             "counsellor", _("The counsellor does not work in the participant's municipality.")
         )
@@ -384,6 +385,7 @@ def participant_cover_grant(
             reason="covering a colleague's participant",
         )
         grant_object_permission("casework.cover_participant", user, participant)
+        invalidate_access(user)
     return cover
 
 
@@ -398,6 +400,7 @@ def participant_cover_revoke(*, actor: Any, cover: ParticipantCover) -> Particip
             participant=cover.participant, user=cover.user, is_active=True
         ).exists():
             revoke_object_permission("casework.cover_participant", cover.user, cover.participant)
+        invalidate_access(cover.user)
     return cover
 
 
@@ -595,6 +598,7 @@ def employer_membership_set(*, actor: Any, user: Any, employer: Employer) -> Emp
     with transaction.atomic():
         membership = EmployerMembership.objects.filter(user=user).first()
         if membership is None:
+            invalidate_access(user)
             return audit.create(
                 EmployerMembership(user=user, employer=employer),
                 actor=actor,
@@ -603,6 +607,7 @@ def employer_membership_set(*, actor: Any, user: Any, employer: Employer) -> Emp
         if membership.employer_id == employer.pk:
             return membership
         membership.employer = employer
+        invalidate_access(user)
         return audit.save_changes(membership, actor=actor, reason="employer user moved")
 
 

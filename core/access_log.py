@@ -1,7 +1,11 @@
-"""The one writer of the read-access log (DESIGN.md §4).
+"""The one writer of the read-access log (DESIGN.md §4, docs/adr/0020-access-log-statement.md).
 
 Every read of participants' personal data appends one ``AccessEvent`` and one
 ``AccessEventSubject`` per participant shown, so a participant's log is one indexed query.
+On PostgreSQL both are written by **one statement** (a data-modifying ``WITH``: the event's
+``INSERT … RETURNING id`` feeds the subjects' ``INSERT … SELECT``), which is atomic on its own:
+no model instances, no signals, no BEGIN/COMMIT of its own. Other databases run the same two
+inserts as two statements inside one transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +18,13 @@ from django.utils import timezone
 
 from core.models import AccessEvent, AccessEventSubject
 
+_COLUMNS = "(at, user_id, role, action, outcome, subject_count)"
+
+
+def _tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(AccessEvent._meta.db_table), quote(AccessEventSubject._meta.db_table)
+
 
 def record_access(
     *,
@@ -22,32 +33,46 @@ def record_access(
     action: str,
     subjects: Iterable[tuple[int, int]],
     outcome: str = AccessEvent.Outcome.SUCCESS,
-) -> AccessEvent:
+) -> None:
     """Append one event for ``user`` reading the participants in ``subjects``.
 
-    ``subjects`` are ``(participant_id, municipality_id)`` pairs of internal ids. Two queries
-    whatever the number of participants: one insert for the event, one bulk insert for the links.
-    """
-    pairs = list(dict.fromkeys(subjects))
-    with transaction.atomic():
-        event = AccessEvent.objects.create(
-            at=timezone.now(),
-            user=user if getattr(user, "pk", None) else None,
-            role=str(role),
-            action=action[:120],
-            outcome=outcome,
-            subject_count=len(pairs),
-        )
-        if pairs:
-            AccessEventSubject.objects.bulk_create(
-                [
-                    AccessEventSubject(
-                        event=event, participant_id=participant_id, municipality_id=municipality_id
-                    )
-                    for participant_id, municipality_id in pairs
-                ]
+    ``subjects`` are ``(participant_id, municipality_id)`` pairs of internal ids (repeats are
+    written once). One statement on PostgreSQL whatever the number of participants."""
+    pairs = list(dict.fromkeys((int(p), int(m)) for p, m in subjects))
+    event_values = [
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        getattr(user, "pk", None),
+        str(role)[:20],
+        action[:120],
+        str(outcome),
+        len(pairs),
+    ]
+    events, links = _tables()
+    insert_event = f"INSERT INTO {events} {_COLUMNS} VALUES (%s, %s, %s, %s, %s, %s)"
+    if connection.vendor == "postgresql":
+        if not pairs:
+            with connection.cursor() as cursor:
+                cursor.execute(insert_event, event_values)
+            return
+        rows = ", ".join(["(%s, %s)"] * len(pairs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH event AS ({insert_event} RETURNING id)"
+                f" INSERT INTO {links} (event_id, participant_id, municipality_id)"
+                f" SELECT event.id, shown.participant_id, shown.municipality_id"
+                f" FROM event, (VALUES {rows}) AS shown (participant_id, municipality_id)",
+                [*event_values, *(value for pair in pairs for value in pair)],
             )
-    return event
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(insert_event, event_values)
+        event_id = cursor.lastrowid
+        if pairs:
+            cursor.executemany(
+                f"INSERT INTO {links} (event_id, participant_id, municipality_id)"
+                f" VALUES (%s, %s, %s)",
+                [(event_id, participant, municipality) for participant, municipality in pairs],
+            )
 
 
 def record_access_for_queryset(*, user: Any, role: str, action: str, queryset: Any) -> AccessEvent:

@@ -33,7 +33,7 @@ from core import audit
 from core.access import Role
 from core.access_log import record_access
 from core.errors import PolkuError, PreconditionFailed, ValidationFailed
-from core.models import AccessEvent, AccessEventSubject, UserPreference
+from core.models import AccessEvent, AccessEventSubject, AccessStamp, UserPreference
 
 #: Fields every audited model has and nobody types in.
 AUDIT_FIELDS = ("uuid", "version", "created_at", "updated_at")
@@ -411,3 +411,12 @@ class UserPreferenceAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ("user", "language")
     list_filter = ("language",)
     search_fields = ("user__username",)
+
+
+@admin.register(AccessStamp)
+class AccessStampAdmin(ReadOnlyModelAdmin):
+    """The random stamps that key each user's cached access (holder 0: everyone's). Read-only:
+    the services replace them (ADR 19)."""
+
+    list_display = ("holder", "stamp")
+    search_fields = ("holder",)

@@ -64,10 +64,14 @@ class AccessEvent(models.Model):
 
 class AccessEventSubject(models.Model):
     """A participant shown by an access event. Keyed by the participant's internal id with no
-    foreign key, so the log never blocks retention work and can be partitioned by month."""
+    foreign key, so the log never blocks retention work and can be partitioned by month. The
+    event link has no database constraint either: the log is append-only and written in one
+    place, the event and its subjects in one statement (docs/adr/0020-access-log-statement.md)."""
 
     id = models.BigAutoField(primary_key=True)
-    event = models.ForeignKey(AccessEvent, on_delete=models.PROTECT, related_name="subjects")
+    event = models.ForeignKey(
+        AccessEvent, on_delete=models.PROTECT, related_name="subjects", db_constraint=False
+    )
     participant_id = models.BigIntegerField()
     municipality_id = models.BigIntegerField()
 
@@ -153,3 +157,18 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} ({'working day' if self.is_working_day else 'holiday'})"
+
+
+class AccessStamp(models.Model):
+    """What a user may access is cached per process (``casework.access``) under the user's stamp,
+    the stamp for everyone (``holder`` 0) and today's date. A service that changes a grant, a
+    cover or an employer link replaces the user's stamp with a new random one in its own
+    transaction (``core.access_cache.invalidate_access``), so the next request of any worker
+    reads the new stamp with its token and misses the cache (docs/adr/0019-access-cache.md).
+    Random rather than counted: a rolled-back change never brings a stamp back."""
+
+    holder = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"access stamp of {self.holder or 'everyone'}"

@@ -16,9 +16,9 @@ from core.access import (
     municipality_permission,
     revoke_object_permission,
 )
+from core.access_cache import invalidate_access
 from core.errors import Conflict, ValidationFailed
 from municipalities.models import Municipality, RoleGrant
-from municipalities.selectors import forget_scope
 
 PILOT = "pilot"
 
@@ -81,7 +81,7 @@ def role_grant(
         else:
             grant_object_permission(municipality_permission(role), group)
         user.groups.add(group)
-        forget_scope(user)
+        invalidate_access(user)
     return grant
 
 
@@ -96,7 +96,7 @@ def role_revoke(*, actor: Any, grant: RoleGrant, reason: str = "role revoked") -
         audit.save_changes(grant, actor=actor, reason=reason)
         group = _group_for(grant.role, grant.municipality)
         grant.user.groups.remove(group)
-        forget_scope(grant.user)
+        invalidate_access(grant.user)
     return grant
 
 
@@ -104,6 +104,7 @@ def role_group_sync(*, municipality: Municipality | None, role: str) -> Group:
     """Make sure the group of (municipality, role) holds its permission; idempotent."""
     group = _group_for(role, municipality)
     grant_object_permission(municipality_permission(role), group, municipality)
+    invalidate_access(None)
     return group
 
 
@@ -112,3 +113,4 @@ def role_permission_remove(*, municipality: Municipality, role: str) -> None:
     revoke_object_permission(
         municipality_permission(role), _group_for(role, municipality), municipality
     )
+    invalidate_access(None)

@@ -1,5 +1,5 @@
 """Reads of the plans app, and their access gate: scoped by the caller's municipalities first
-(``casework.selectors.attached_scope``: a counsellor's municipalities plus covered participants),
+(``casework.access.participant_scope``: a counsellor's municipalities plus covered participants),
 missing and out of scope both ``NotFound``."""
 
 from __future__ import annotations
@@ -8,12 +8,15 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 
-from casework.selectors import attached_scope, get_scoped
+from casework.access import participant_scope
+from casework.selectors import get_scoped
 from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
 
 
 def service_needs_assessment_list(*, user: Any) -> QuerySet[ServiceNeedsAssessment]:
-    return ServiceNeedsAssessment.objects.filter(attached_scope(user)).select_related("participant")
+    return ServiceNeedsAssessment.objects.filter(
+        participant_scope(user, "participant_id")
+    ).select_related("participant")
 
 
 def service_needs_assessment_get(*, user: Any, assessment_id: Any) -> ServiceNeedsAssessment:
@@ -24,7 +27,9 @@ def service_needs_assessment_get(*, user: Any, assessment_id: Any) -> ServiceNee
 
 
 def plan_list(*, user: Any) -> QuerySet[Plan]:
-    return Plan.objects.filter(attached_scope(user)).select_related("participant")
+    return Plan.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "participant"
+    )
 
 
 def plan_get(*, user: Any, plan_id: Any) -> Plan:
@@ -32,11 +37,15 @@ def plan_get(*, user: Any, plan_id: Any) -> Plan:
 
 
 def plan_review_list(*, user: Any) -> QuerySet[PlanReview]:
-    return PlanReview.objects.filter(attached_scope(user)).select_related("plan", "participant")
+    return PlanReview.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "plan", "participant"
+    )
 
 
 def appointment_list(*, user: Any) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(attached_scope(user)).select_related("participant")
+    return Appointment.objects.filter(participant_scope(user, "participant_id")).select_related(
+        "participant"
+    )
 
 
 def appointment_get(*, user: Any, appointment_id: Any) -> Appointment:

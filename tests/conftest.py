@@ -32,6 +32,17 @@ def _database(db):
     """Every test runs against the database (reference data comes from the migrations)."""
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests (SQLite
+    may hand a later test's user the same id), so an access cached by an earlier test must not
+    outlive it."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+
+
 @pytest.fixture
 def jamsa():
     return factories.municipality("182")

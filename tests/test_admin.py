@@ -17,6 +17,7 @@ from api.authentication import token_issue
 from api.models import IdempotencyRecord
 from assessments.models import LicenceType, Occupation
 from casework import services as casework_services
+from casework.access import municipality_ids_for
 from casework.identity_codes import CHECK_CHARACTERS
 from casework.models import (
     Employer,
@@ -30,7 +31,6 @@ from core.actors import system_actor
 from core.admin import VERSION_FIELD, AuditedModelAdmin
 from core.models import AccessEvent, AccessEventSubject, AuditedModel
 from municipalities.models import Municipality, RoleGrant
-from municipalities.selectors import municipality_ids_for
 from tests import factories
 
 IDENTITY_CODE = "150390-902D"

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from assessments.models import LanguageAssessment, LicenceCard, SkillAssessment
 from casework import identity_codes
+from casework.access import access_of, employer_of, municipality_ids_for
 from casework.management.commands.seed_demo import (
     MUNICIPALITIES,
     audited_models,
@@ -19,11 +20,9 @@ from casework.management.commands.seed_demo import (
     temporary_identity_code,
 )
 from casework.models import CaseNote, Consent, Match, Outcome, Participant, Vacancy
-from casework.selectors import employer_of
 from casework.services import participant_identity_code
 from core.validation import today
 from municipalities.models import Municipality
-from municipalities.selectors import municipal_scope, municipality_ids_for
 from tests import factories
 
 User = get_user_model()
@@ -43,7 +42,7 @@ def test_users_only_creates_every_demo_user_with_its_role_and_no_participants():
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     coordinator = User.objects.get(username="coordinator")
-    assert municipal_scope(coordinator).is_pilot_coordinator
+    assert access_of(coordinator).is_pilot_coordinator
     assert municipality_ids_for(coordinator, "coordinator") == set(
         Municipality.objects.values_list("id", flat=True)
     )

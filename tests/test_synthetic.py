@@ -10,12 +10,11 @@ from django.db import connection
 
 from assessments.models import LanguageAssessment, LicenceCard, SkillAssessment, Training
 from bench import synthetic
+from casework.access import access_of, employer_of, municipality_ids_for
 from casework.management.commands.seed_demo import audited_models
 from casework.models import Employer, Match, Outcome, Participant, Vacancy
-from casework.selectors import employer_of
 from core.actors import SYSTEM_USERNAME
 from municipalities.models import EmploymentArea, Municipality
-from municipalities.selectors import municipal_scope, municipality_ids_for
 from tests import factories
 
 METHODS = ["orm", pytest.param("copy", marks=pytest.mark.skipif(
@@ -95,7 +94,7 @@ def assert_bench_users_hold_their_roles():
         assert user.check_password("bench-pass")
     assert municipality_ids_for(counsellor, "counsellor") == {jyvaskyla.pk}
     assert municipality_ids_for(manager, "manager") == {jyvaskyla.pk}
-    assert municipal_scope(coordinator).is_pilot_coordinator
+    assert access_of(coordinator).is_pilot_coordinator
     assert employer_of(employer).municipality == jyvaskyla
     assert Participant.objects.filter(counsellor=counsellor, municipality=jyvaskyla).exists()
 

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from casework.selectors import user_roles
+from casework.access import roles_of
 from core.access import Capability
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.read_log import ReadLog, write
@@ -93,7 +93,7 @@ def log_read(request: HttpRequest, declaration: ReadLog, subjects: list[tuple[in
     if subjects:
         write(
             user=request.user,
-            roles=user_roles(request.user),
+            roles=roles_of(request.user),
             declaration=declaration,
             subjects=subjects,
         )

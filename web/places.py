@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from casework.selectors import user_roles
+from casework.access import roles_of
 from core.access import Capability, Role, capabilities_of
 
 
@@ -60,14 +60,14 @@ BUILT: frozenset[Place] = frozenset({WORKSPACE, EMPLOYER, DASHBOARDS, ADMIN})
 
 def user_capabilities(user: Any) -> frozenset[Capability]:
     """The caller's capabilities, from the same role resolution as the API."""
-    return capabilities_of(user_roles(user))
+    return capabilities_of(roles_of(user))
 
 
 def places_for(user: Any) -> list[Place]:
     """The places ``user`` may open, most daily first."""
     if not getattr(user, "is_authenticated", False):
         return []
-    roles = user_roles(user)
+    roles = roles_of(user)
     capabilities = capabilities_of(roles)
     places = []
     if Role.COUNSELLOR in roles and WORKSPACE in BUILT:

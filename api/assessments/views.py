@@ -25,6 +25,7 @@ from assessments.models import (
     Training,
 )
 from casework import selectors as casework_selectors
+from casework.access import counsellor_municipality_ids, participant_scope
 from core.access import Capability
 from core.errors import PermissionDenied
 from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, reads_of
@@ -59,7 +60,7 @@ class LanguageAssessmentViewSet(ResourceViewSet):
 
     def scoped_queryset(self) -> Any:
         return selectors.language_assessment_list(
-            scope=casework_selectors.attached_scope(self.request.user)
+            scope=participant_scope(self.request.user, "participant_id")
         )
 
     def data(self, obj: Any) -> dict[str, Any]:
@@ -102,7 +103,7 @@ class SkillAssessmentViewSet(ResourceViewSet):
 
     def scoped_queryset(self) -> Any:
         return selectors.skill_assessment_list(
-            scope=casework_selectors.attached_scope(self.request.user)
+            scope=participant_scope(self.request.user, "participant_id")
         )
 
     def data(self, obj: Any) -> dict[str, Any]:
@@ -177,7 +178,7 @@ class TrainingViewSet(ResourceViewSet):
     def scoped_queryset(self) -> Any:
         from municipalities.selectors import municipality_ids_in_areas_of
 
-        own = casework_selectors.counsellor_municipality_ids(self.request.user)
+        own = counsellor_municipality_ids(self.request.user)
         return selectors.training_list(municipality_ids=municipality_ids_in_areas_of(own))
 
     def data(self, obj: Any) -> dict[str, Any]:
@@ -185,7 +186,7 @@ class TrainingViewSet(ResourceViewSet):
 
     def create_object(self, request: Any, data: dict[str, Any]) -> Any:
         municipality = municipality_for_create(
-            data.pop("municipality"), casework_selectors.counsellor_municipality_ids(request.user)
+            data.pop("municipality"), counsellor_municipality_ids(request.user)
         )
         licence_type = _licence_type(data.pop("licence_type"))
         return services.training_create(
@@ -193,7 +194,7 @@ class TrainingViewSet(ResourceViewSet):
         )
 
     def check_writable(self, request: Any, obj: Any) -> None:
-        if obj.municipality_id not in casework_selectors.counsellor_municipality_ids(request.user):
+        if obj.municipality_id not in counsellor_municipality_ids(request.user):
             raise PermissionDenied(_("You may read this training but not change it."))
 
     def update_object(
@@ -224,7 +225,9 @@ class EnrolmentViewSet(ResourceViewSet):
     read_log = {**reads_of("enrolments"), "transition": WRITE_ANSWER}
 
     def scoped_queryset(self) -> Any:
-        return selectors.enrolment_list(scope=casework_selectors.attached_scope(self.request.user))
+        return selectors.enrolment_list(
+            scope=participant_scope(self.request.user, "participant_id")
+        )
 
     def data(self, obj: Any) -> dict[str, Any]:
         return s.enrolment_data(obj)
@@ -236,9 +239,7 @@ class EnrolmentViewSet(ResourceViewSet):
         from municipalities.selectors import municipality_ids_in_areas_of
 
         trainings = selectors.training_list(
-            municipality_ids=municipality_ids_in_areas_of(
-                casework_selectors.counsellor_municipality_ids(request.user)
-            )
+            municipality_ids=municipality_ids_in_areas_of(counsellor_municipality_ids(request.user))
         )
         training = get_scoped(trainings, data["training"], "training")
         return services.enrolment_create(
@@ -285,7 +286,7 @@ class LicenceCardViewSet(ResourceViewSet):
 
     def scoped_queryset(self) -> Any:
         return selectors.licence_card_list(
-            scope=casework_selectors.attached_scope(self.request.user)
+            scope=participant_scope(self.request.user, "participant_id")
         )
 
     def data(self, obj: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from api.base import PolkuViewMixin
 from api.casework.serializers import CriterionSerializer, GapSerializer
 from casework import matching, selectors
+from casework.access import participant_scope
 from core.access import Capability, Role
 from core.read_log import ReadLog
 from core.validation import today
@@ -56,7 +57,7 @@ class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
     def get(self, request: Any, id: Any) -> Response:
         vacancy = selectors.get_scoped(selectors.vacancy_list(user=request.user), id)
         ranking = matching.rank_candidates(
-            vacancy, scope=selectors.participant_scope(request.user), today=today()
+            vacancy, scope=participant_scope(request.user), today=today()
         )
         size = self.paginator.get_page_size(request)
         number = request.query_params.get(self.paginator.page_query_param, "1")

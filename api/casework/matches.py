@@ -21,8 +21,8 @@ from api.base import PolkuViewSet
 from api.casework import serializers as s
 from api.casework.views import get_scoped
 from api.fields import validated
-from api.roles import roles_of
 from casework import selectors, services
+from casework.access import employer_id_of, roles_of
 from casework.models import Match
 from core.access import Capability, Role
 from core.errors import PermissionDenied
@@ -113,7 +113,7 @@ class MatchViewSet(PolkuViewSet):
         return selectors.match_list(user=self.request.user)
 
     def _is_employer_view(self) -> bool:
-        return selectors.employer_of(self.request.user) is not None
+        return employer_id_of(self.request.user) is not None
 
     def _render(self, matches: list[Match]) -> list[dict[str, Any]]:
         if not self._is_employer_view():

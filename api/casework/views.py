@@ -28,6 +28,7 @@ from api.lifecycle.participants import (
 from api.resources import ResourceViewSet
 from casework import history as history_selectors
 from casework import selectors, services
+from casework.access import counsellor_municipality_ids, employer_of
 from casework.models import CaseNote, Employer, Outcome, Participant, Vacancy
 from core import read_log as logged
 from core.access import Capability
@@ -116,7 +117,7 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
     def create(self, request: Any) -> Response:
         data = validated(s.ParticipantInputSerializer, self.request_body(request))
         municipality = municipality_for_create(
-            data.pop("municipality"), selectors.counsellor_municipality_ids(request.user)
+            data.pop("municipality"), counsellor_municipality_ids(request.user)
         )
         data["counsellor"] = _counsellor_user(data.get("counsellor"))
         participant = services.participant_create(
@@ -327,7 +328,7 @@ class EmployerViewSet(ResourceViewSet):
 
     def create_object(self, request: Any, data: dict[str, Any]) -> Any:
         municipality = municipality_for_create(
-            data.pop("municipality"), selectors.counsellor_municipality_ids(request.user)
+            data.pop("municipality"), counsellor_municipality_ids(request.user)
         )
         return services.employer_create(actor=request.user, municipality=municipality, **data)
 
@@ -376,7 +377,7 @@ class VacancyViewSet(ResourceViewSet):
             raise PermissionDenied(_("You may read this vacancy but not change it."))
 
     def create_object(self, request: Any, data: dict[str, Any]) -> Any:
-        own = selectors.employer_of(request.user)
+        own = employer_of(request.user)
         if own is not None:
             # An employer advertises in its own municipality's employment area.
             employer = own
@@ -387,7 +388,7 @@ class VacancyViewSet(ResourceViewSet):
             employer = get_scoped(
                 selectors.employer_list(user=request.user), data["employer"], "employer"
             )
-            allowed = selectors.counsellor_municipality_ids(request.user)
+            allowed = counsellor_municipality_ids(request.user)
         data.pop("employer", None)
         municipality = municipality_for_create(data.pop("municipality"), allowed)
         return services.vacancy_create(

@@ -27,11 +27,11 @@ from django.utils.translation import gettext
 from api.casework.serializers import ParticipantInputSerializer, ParticipantUpdateSerializer
 from api.lifecycle.import_files import FileRejected, parse
 from casework import duplicates, identity_codes, services
+from casework.access import municipality_ids_for
 from casework.models import Participant
 from core import crypto
 from core.access import Role
 from core.errors import DuplicateIdentityCode, PolkuError, ValidationFailed
-from municipalities.selectors import municipality_ids_for
 
 EXTRA_COLUMNS = ("external_id",)
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

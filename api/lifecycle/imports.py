@@ -17,7 +17,7 @@ from api.errors import PolkuAPIException
 from api.fields import municipality_for_create
 from api.lifecycle import import_files, importer
 from api.schema import ErrorSerializer
-from casework import selectors
+from casework.access import counsellor_municipality_ids
 from core.access import Capability
 from core.errors import ValidationFailed
 
@@ -116,7 +116,7 @@ class ParticipantImportView(PolkuViewMixin, GenericAPIView):
             raise ValidationFailed.single("file", gettext("Attach the file as “file”."))
         dry_run = _dry_run(request.data.get("dry_run"))
         municipality = municipality_for_create(
-            request.data.get("municipality"), selectors.counsellor_municipality_ids(request.user)
+            request.data.get("municipality"), counsellor_municipality_ids(request.user)
         )
         if upload.size > import_files.MAX_BYTES:
             raise PolkuAPIException(

@@ -7,9 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.base import PolkuViewSet
-from api.roles import roles_of
-from casework.selectors import employer_of
-from core.access import Capability, Role
+from casework.access import visible_municipality_ids
+from core.access import Capability
 from core.read_log import NO_PERSONAL_DATA
 from municipalities import selectors
 from municipalities.models import Municipality
@@ -34,19 +33,6 @@ def municipality_data(municipality: Municipality) -> dict[str, Any]:
         "employment_area": area.code if area else None,
         "employment_area_name": area.name_fi if area else None,
     }
-
-
-def visible_municipality_ids(user: Any) -> frozenset[int] | None:
-    """Staff see the municipalities they hold a role in (the coordinator all of them); an
-    employer user its own municipality; an admin all (None: no filter)."""
-    roles = roles_of(user)
-    if Role.ADMIN in roles:
-        return None
-    ids = set(selectors.municipal_scope(user).municipality_ids())
-    employer = employer_of(user)
-    if employer is not None:
-        ids.add(employer.municipality_id)
-    return frozenset(ids)
 
 
 @extend_schema_view(

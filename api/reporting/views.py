@@ -26,22 +26,16 @@ from api.renderers import FastJSONRenderer
 from api.reporting import serializers as s
 from api.reporting.renderers import ESFReportCSVRenderer, ESFReportXLSXRenderer
 from api.schema import ErrorSerializer, PolkuAutoSchema
-from core.access import Capability, roles_with
+from casework.access import dashboard_municipality_ids, reads_whole_pilot, report_municipality_ids
+from core.access import Capability
 from core.errors import PermissionDenied, ValidationFailed
 from core.i18n import localized_name
 from core.read_log import NO_PERSONAL_DATA
-from municipalities.selectors import (
-    municipal_scope,
-    municipality_get,
-    municipality_ids_for,
-    municipality_list,
-)
+from municipalities.selectors import municipality_get, municipality_list
 from reporting.esf import esf_participant_report
 from reporting.periods import Period, parse_period
 from reporting.rollups import municipality_dashboard_precomputed, pilot_dashboard_precomputed
 
-DASHBOARD_ROLES = tuple(role.value for role in roles_with(Capability.DASHBOARD_READ))
-REPORT_ROLES = tuple(role.value for role in roles_with(Capability.REPORT_READ))
 FORMATS = ("json", "csv", "xlsx")
 XLSX_MEDIA_TYPE = ESFReportXLSXRenderer.media_type
 
@@ -86,9 +80,7 @@ class MunicipalityDashboardView(PolkuViewMixin, GenericAPIView):
         responses=s.DashboardSerializer,
     )
     def get(self, request: Any, code: str) -> Response:
-        municipality = municipality_get(
-            code=code, ids=municipality_ids_for(request.user, *DASHBOARD_ROLES)
-        )
+        municipality = municipality_get(code=code, ids=dashboard_municipality_ids(request.user))
         period = _period(request)
         return Response(
             municipality_dashboard_precomputed(
@@ -108,7 +100,7 @@ class PilotDashboardView(PolkuViewMixin, GenericAPIView):
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=s.DashboardSerializer)
     def get(self, request: Any) -> Response:
-        if not municipal_scope(request.user).is_pilot_coordinator:
+        if not reads_whole_pilot(request.user):
             raise PermissionDenied(
                 _("The whole-pilot dashboard is for the pilot-wide coordinator.")
             )
@@ -181,7 +173,7 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
         },
     )
     def get(self, request: Any) -> Response:
-        ids = municipality_ids_for(request.user, *REPORT_ROLES)
+        ids = report_municipality_ids(request.user)
         code = request.query_params.get("municipality")
         if code:
             municipality = municipality_get(code=code, ids=ids)
@@ -194,7 +186,7 @@ class ESFReportView(PolkuViewMixin, GenericAPIView):
             }
         else:
             municipalities = list(municipality_list(ids=ids))
-            is_pilot = municipal_scope(request.user).is_pilot_coordinator
+            is_pilot = reads_whole_pilot(request.user)
             scope = {
                 "kind": "pilot" if is_pilot else "municipalities",
                 "code": None,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-from casework.selectors import counsellor_municipality_ids, covered_participant_ids
+from casework.access import counsellor_municipality_ids, covered_participant_ids
 from core.access import Role
 from core.errors import ValidationFailed
 from core.validation import today as local_today

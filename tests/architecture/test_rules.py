@@ -46,6 +46,9 @@ NOT_AUDITED = {
     # Finnish working days, derived from the holidays library (core.working_days): reference
     # data rewritten whole by a migration and `manage.py refresh_calendar`, never edited.
     "core.CalendarDay",
+    # A random cache key per user, replaced by the services that change what the user may access
+    # (their own rows carry the history); no content of its own.
+    "core.AccessStamp",
     # guardian's direct-foreign-key permission tables: mirrors of the audited RoleGrant and
     # ParticipantCover rows, written only by core.access.
     "municipalities.MunicipalityUserObjectPermission",

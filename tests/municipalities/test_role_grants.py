@@ -1,16 +1,16 @@
 """Role grants: the audited RoleGrant rows, their mirror in guardian groups, and the municipal
-scope a user's grants give. ``municipal_scope`` caches on the user object, so every check reads a
+scope a user's grants give. ``access_of`` memoises on the user object, so every check reads a
 freshly fetched user."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from casework.access import access_of, municipality_ids_for
 from core import audit
 from core.actors import system_actor
 from core.errors import Conflict, ValidationFailed
 from municipalities import services
 from municipalities.models import Municipality, MunicipalityGroupObjectPermission, RoleGrant
-from municipalities.selectors import municipal_scope, municipality_ids_for
 from tests import factories
 
 User = get_user_model()
@@ -84,10 +84,10 @@ def test_the_scope_answers_the_granted_municipalities_per_role(admin, user, role
         actor=admin, user=user, role=role, municipality=factories.municipality("249")
     )
 
-    scope = municipal_scope(fresh(user))
+    scope = access_of(fresh(user))
 
     assert scope.municipality_ids(role) == ids("182", "249")
-    assert scope.roles == {role}
+    assert scope.municipal_roles == {role}
     assert scope.is_pilot_coordinator is False
     for other_role in {"counsellor", "manager", "coordinator"} - {role}:
         assert municipality_ids_for(fresh(user), other_role) == frozenset()
@@ -109,18 +109,18 @@ def test_a_user_with_several_roles_has_a_scope_per_role(admin, user):
     assert municipality_ids_for(fresh(user)) == ids("182", "992", "931")
     assert municipality_ids_for(fresh(user), "counsellor", "manager") == ids("182", "992", "931")
     assert municipality_ids_for(fresh(user), "coordinator") == frozenset()
-    assert municipal_scope(fresh(user)).roles == {"counsellor", "manager"}
+    assert access_of(fresh(user)).municipal_roles == {"counsellor", "manager"}
 
 
 def test_a_pilot_wide_coordinator_sees_every_municipality(admin, user):
     services.role_grant(actor=admin, user=user, role="coordinator", municipality=None)
 
-    scope = municipal_scope(fresh(user))
+    scope = access_of(fresh(user))
 
     assert scope.is_pilot_coordinator is True
     assert scope.municipality_ids("coordinator") == all_ids()
     assert len(all_ids()) == 9
-    assert scope.roles == {"coordinator"}
+    assert scope.municipal_roles == {"coordinator"}
     assert municipality_ids_for(fresh(user), "counsellor") == frozenset()
     assert municipality_ids_for(fresh(user), "manager") == frozenset()
     assert fresh(user).groups.get().name == "coordinator@pilot"
@@ -140,7 +140,7 @@ def test_a_pilot_wide_coordinator_covers_a_municipality_added_later(admin, user)
 def test_a_municipal_coordinator_is_not_pilot_wide(admin, user, jamsa):
     services.role_grant(actor=admin, user=user, role="coordinator", municipality=jamsa)
 
-    scope = municipal_scope(fresh(user))
+    scope = access_of(fresh(user))
 
     assert scope.is_pilot_coordinator is False
     assert scope.municipality_ids("coordinator") == ids("182")
@@ -154,7 +154,7 @@ def test_users_without_grants_and_inactive_users_have_no_scope(admin, user, jams
     user.save()
 
     assert municipality_ids_for(fresh(user)) == frozenset()
-    assert municipal_scope(fresh(user)).roles == frozenset()
+    assert access_of(fresh(user)).municipal_roles == frozenset()
 
 
 def test_role_revoke_removes_the_scope_and_keeps_the_row(admin, user, jamsa, aanekoski):
@@ -185,7 +185,7 @@ def test_revoking_a_pilot_wide_coordinator_removes_every_municipality(admin, use
 
     services.role_revoke(actor=admin, grant=pilot)
 
-    scope = municipal_scope(fresh(user))
+    scope = access_of(fresh(user))
     assert scope.is_pilot_coordinator is False
     assert scope.municipality_ids("coordinator") == ids("182")
 

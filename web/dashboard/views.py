@@ -27,36 +27,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments.selectors import licence_type_list
-from core.access import Capability, roles_with
+from casework.access import dashboard_municipality_ids, reads_whole_pilot
+from core.access import Capability
 from core.errors import NotFound, ValidationFailed
 from core.read_log import NO_PERSONAL_DATA, declare
 from municipalities.models import Municipality
-from municipalities.selectors import municipal_scope, municipality_get, municipality_list
+from municipalities.selectors import municipality_get, municipality_list
 from reporting.periods import Period, parse_period
 from reporting.rollups import municipality_dashboard_precomputed, pilot_dashboard_precomputed
 from web.dashboard.figures import dashboard_tables
 from web.dashboard.tables import SUPPRESSED, Table, _count, _month_label, _statistic, table_csv
 from web.pages import error_page, page, validation_message
-from web.places import user_capabilities
-
-#: Municipal roles whose municipalities have a dashboard the caller may read.
-DASHBOARD_ROLES = tuple(role.value for role in roles_with(Capability.DASHBOARD_READ))
-
-
-# --- access -------------------------------------------------------------------------------------
-
-
-def _dashboard_municipality_ids(user: Any) -> frozenset[int]:
-    return municipal_scope(user).municipality_ids(*DASHBOARD_ROLES)
-
-
-def _may_read_pilot(user: Any) -> bool:
-    """The whole pilot is for the pilot-wide coordinator, as in the API: a coordinator granted
-    some municipalities only sees those."""
-    return (
-        Capability.PILOT_DASHBOARD_READ in user_capabilities(user)
-        and municipal_scope(user).is_pilot_coordinator
-    )
 
 
 def _no_dashboards() -> tuple[str, str]:
@@ -202,8 +183,8 @@ def _csv_response(table: Table, filename: str) -> HttpResponse:
 
 @_dashboard_page(Capability.DASHBOARD_READ)
 def dashboard_index(request: HttpRequest) -> HttpResponse:
-    municipalities = list(municipality_list(ids=_dashboard_municipality_ids(request.user)))
-    may_read_pilot = _may_read_pilot(request.user)
+    municipalities = list(municipality_list(ids=dashboard_municipality_ids(request.user)))
+    may_read_pilot = reads_whole_pilot(request.user)
     if len(municipalities) == 1 and not may_read_pilot:
         # One dashboard to open: open it (issue 9 item 8), keeping a chosen period.
         query = request.META.get("QUERY_STRING", "")
@@ -218,7 +199,7 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
 
 @_dashboard_page(Capability.DASHBOARD_READ)
 def municipality_dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = municipality_get(code=code, ids=_dashboard_municipality_ids(request.user))
+    municipality = municipality_get(code=code, ids=dashboard_municipality_ids(request.user))
     period = _period(request)
     dashboard = _present(_municipality_figures(municipality, period))
     return TemplateResponse(
@@ -236,7 +217,7 @@ def municipality_dashboard_page(request: HttpRequest, code: str) -> HttpResponse
 
 @_dashboard_page(Capability.DASHBOARD_READ)
 def municipality_dashboard_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
-    municipality = municipality_get(code=code, ids=_dashboard_municipality_ids(request.user))
+    municipality = municipality_get(code=code, ids=dashboard_municipality_ids(request.user))
     if table not in TABLE_SLUGS:
         raise NotFound()
     dashboard = _present(_municipality_figures(municipality, _period(request)))
@@ -245,7 +226,7 @@ def municipality_dashboard_csv(request: HttpRequest, code: str, table: str) -> H
 
 @_dashboard_page(Capability.PILOT_DASHBOARD_READ)
 def pilot_dashboard_page(request: HttpRequest) -> HttpResponse:
-    if not _may_read_pilot(request.user):
+    if not reads_whole_pilot(request.user):
         return _pilot_only(request)
     period = _period(request)
     dashboard = _present(_pilot_figures(period))
@@ -264,7 +245,7 @@ def pilot_dashboard_page(request: HttpRequest) -> HttpResponse:
 
 @_dashboard_page(Capability.PILOT_DASHBOARD_READ)
 def pilot_dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
-    if not _may_read_pilot(request.user):
+    if not reads_whole_pilot(request.user):
         return _pilot_only(request)
     if table not in TABLE_SLUGS:
         raise NotFound()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from api.casework.matches import employer_match_data
 from assessments.selectors import licence_type_list
-from casework import selectors, services
+from casework import access, selectors, services
 from casework.models import Match
 from core.access import Capability, Role
 from core.errors import PermissionDenied
@@ -37,7 +37,7 @@ def employer_page(capability: Capability) -> Callable[..., Any]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            employer = selectors.employer_of(request.user)
+            employer = access.employer_of(request.user)
             if employer is None:
                 return error_page(request, 403, message=_("These pages are for employers' users."))
             return view(request, employer, *args, **kwargs)

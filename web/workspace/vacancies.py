@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from casework import matching, selectors, services
+from casework import access, matching, selectors, services
 from core.access import Capability, Role
 from core.read_log import NO_PERSONAL_DATA, WRITE_ANSWER, ReadLog, declare
 from core.validation import today
@@ -39,7 +39,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
 def vacancy_candidates(request: HttpRequest, vacancy_id: Any) -> HttpResponse:
     vacancy = selectors.get_scoped(selectors.vacancy_list(user=request.user), vacancy_id)
     ranking = matching.rank_candidates(
-        vacancy, scope=selectors.participant_scope(request.user), today=today()
+        vacancy, scope=access.participant_scope(request.user), today=today()
     )
     number = request.GET.get("page", "1")
     if number.isascii() and number.isdecimal() and 0 < int(number) <= 100_000:

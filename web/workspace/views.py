@@ -20,8 +20,8 @@ from assessments.selectors import (
     licence_card_list,
     skill_assessment_list,
 )
+from casework import access, selectors
 from casework import history as history_selectors
-from casework import selectors
 from casework.models import Match, Participant
 from core.access import Capability, Role
 from core.errors import ValidationFailed
@@ -144,7 +144,7 @@ def _levels(assessment: Any) -> list[dict[str, Any]]:
 
 def participant_sections(user: Any, participant: Participant) -> dict[str, Any]:
     """Everything attached to one participant, each through its API selector."""
-    scope = selectors.attached_scope(user)
+    scope = access.participant_scope(user, "participant_id")
     on = today()
     language_assessments = list(
         language_assessment_list(scope=scope)

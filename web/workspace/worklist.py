@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from assessments.selectors import enrolment_list
-from casework import selectors
+from casework import access, selectors
 
 #: Items per group on the first page; the group links to the full list where one exists.
 GROUP_SIZE = 10
@@ -58,7 +58,7 @@ def worklist_groups(user: Any, *, on: datetime.date) -> list[Group]:
         )
     results = Group("results", _("Trainings attended, result not recorded"))
     for enrolment in (
-        enrolment_list(scope=selectors.attached_scope(user))
+        enrolment_list(scope=access.participant_scope(user, "participant_id"))
         .filter(status="attended")
         .select_related("training__licence_type", "participant")
         .order_by("training__ends_on", "id")[:GROUP_SIZE]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api.fields import named_object
 from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
-from casework import caseload, selectors, services
+from casework import access, caseload, selectors, services
 from casework.models import Consent
 from core import audit
 from core.access import Capability
@@ -47,9 +47,7 @@ def _participant(request: HttpRequest, participant_id: Any) -> Any:
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(W)
 def participant_create(request: HttpRequest) -> HttpResponse:
-    municipalities = list(
-        municipality_list(ids=selectors.counsellor_municipality_ids(request.user))
-    )
+    municipalities = list(municipality_list(ids=access.counsellor_municipality_ids(request.user)))
     form = forms.ParticipantCreateForm(
         request.POST if request.method == "POST" else None, municipalities=municipalities
     )
@@ -139,7 +137,7 @@ def skill_assessment_create(request: HttpRequest, participant_id: Any) -> HttpRe
 
 
 def _trainings(request: HttpRequest) -> Any:
-    own = selectors.counsellor_municipality_ids(request.user)
+    own = access.counsellor_municipality_ids(request.user)
     return assessment_selectors.training_list(municipality_ids=municipality_ids_in_areas_of(own))
 
 
@@ -178,7 +176,9 @@ def enrol(request: HttpRequest, participant_id: Any) -> HttpResponse:
 @page(W)
 def enrolment_transition(request: HttpRequest, enrolment_id: Any) -> HttpResponse:
     enrolment = selectors.get_scoped(
-        assessment_selectors.enrolment_list(scope=selectors.attached_scope(request.user)),
+        assessment_selectors.enrolment_list(
+            scope=access.participant_scope(request.user, "participant_id")
+        ),
         enrolment_id,
     )
     back = participant_url(enrolment.participant)
@@ -257,7 +257,7 @@ COUNSELLOR_MATCH_MOVES = ("shared", "declined", "withdrawn")
 @require_POST
 @page(Capability.MATCH_TRANSITION)
 def match_transition(request: HttpRequest, match_id: Any) -> HttpResponse:
-    if selectors.employer_of(request.user) is not None:
+    if access.employer_of(request.user) is not None:
         raise PermissionDenied()
     if request.POST.get("to") not in COUNSELLOR_MATCH_MOVES:
         raise PermissionDenied()

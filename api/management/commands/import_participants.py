@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from api.lifecycle import import_files, importer
-from casework import selectors
+from casework import access
 from municipalities.models import Municipality
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"No active user {options['actor']!r}.")
         municipality = Municipality.objects.filter(
-            code=options["municipality"], id__in=selectors.counsellor_municipality_ids(actor)
+            code=options["municipality"], id__in=access.counsellor_municipality_ids(actor)
         ).first()
         if municipality is None:
             raise CommandError(
