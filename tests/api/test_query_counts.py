@@ -418,3 +418,44 @@ def test_the_participant_list_counts_without_joins(jamsa_counsellor):
     assert response.json()["count"] == 3
     (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert "JOIN" not in count.upper(), count
+
+
+#: The hot paths' statements, pinned (issue 15): the token with the user and the access stamps,
+#: the page, the count, the read-access log (one statement on PostgreSQL, two inserts elsewhere);
+#: the caller's roles and scope come from the cache. Transaction control is not counted.
+PINNED = {
+    ("participant list", "postgresql"): 4,
+    ("participant list", "sqlite"): 5,
+    ("participant detail", "postgresql"): 3,
+    ("participant detail", "sqlite"): 4,
+}
+
+
+def _statements(queries):
+    return [
+        q["sql"]
+        for q in queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
+    ]
+
+
+@pytest.mark.parametrize("name", ["participant list", "participant detail"])
+def test_the_hot_paths_run_their_pinned_number_of_statements(jamsa_counsellor, name):
+    # given a caller whose access is cached by an earlier request
+    participants = factories.ParticipantFactory.create_batch(3, counsellor=jamsa_counsellor)
+    client = bearer_client(jamsa_counsellor)
+    client.get("/api/v1/licence-types/")
+    path = (
+        "/api/v1/participants/"
+        if name == "participant list"
+        else f"/api/v1/participants/{participants[0].uuid}/"
+    )
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+
+    # then
+    assert response.status_code == 200
+    statements = _statements(queries)
+    assert len(statements) == PINNED[(name, connection.vendor)], statements
