@@ -9,11 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from casework.access import municipality_ids_for
 from casework.models import Participant
 from core import audit
 from core.access import Role
 from core.errors import ValidationFailed
-from municipalities.selectors import municipality_ids_for
 
 
 def participant_reassign(

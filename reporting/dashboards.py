@@ -81,7 +81,7 @@ def municipality_dashboard(
     period_to: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The dashboard of one municipality, live. The caller has checked that the user may see
-    it (``municipalities.selectors.municipality_ids_for``)."""
+    it (``casework.access.municipality_ids_for``)."""
     scope = {"kind": "municipality", "code": municipality.code, "name": municipality.name_fi}
     period = whole_months(period_from, period_to)
     with dashboard_sql.serial_plans():
