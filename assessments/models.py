@@ -48,6 +48,11 @@ class LicenceType(AuditedModel):
     class Meta:
         ordering = ["code"]
 
+    @property
+    def name(self) -> str:
+        """The name in the active language (``name_fi`` where the catalogue lacks it)."""
+        return localized_name(self)
+
     def __str__(self) -> str:
         return localized_name(self)
 

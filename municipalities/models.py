@@ -32,6 +32,11 @@ class EmploymentArea(AuditedModel):
     class Meta:
         ordering = ["code"]
 
+    @property
+    def name(self) -> str:
+        """The name in the active language (``name_fi`` where the catalogue lacks it)."""
+        return localized_name(self)
+
     def __str__(self) -> str:
         return localized_name(self)
 
@@ -64,6 +69,11 @@ class Municipality(AuditedModel):
                 condition=models.Q(code__regex=r"^[0-9]{3}$"), name="municipality_code_three_digits"
             )
         ]
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (``name_fi`` where the catalogue lacks it)."""
+        return localized_name(self)
 
     def __str__(self) -> str:
         return f"{localized_name(self)} ({self.code})"

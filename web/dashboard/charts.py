@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from web.dashboard.tables import Cell, Table
 
 # --- charts -------------------------------------------------------------------------------------
@@ -48,7 +50,7 @@ def bar_chart(
     *,
     title: str,
     maximum: float | None = None,
-    empty: str = "Nothing to show.",
+    empty: str = _("Nothing to show."),
 ) -> BarChart:
     """Horizontal bars, each label above its bar, the value after it. A suppressed value draws a
     dashed placeholder marked "–"; a value that does not apply draws no bar."""
@@ -128,7 +130,7 @@ class StackedChart:
     stacks: list[Stack]
     legend: list[tuple[str, str]]
     height: int
-    empty: str = "Nothing to show yet."
+    empty: str = _("Nothing to show yet.")
     kind: str = "stacked"
     width: int = CHART_WIDTH
     bar_height: int = 20
@@ -167,7 +169,11 @@ def stacked_chart(table: Table, *, title: str) -> StackedChart:
                 )
             )
             x += width
-        note = f"hidden: {', '.join(hidden)}" if hidden else ""
+        note = (
+            _("hidden: %(levels)s") % {"levels": ", ".join(str(level) for level in hidden)}
+            if hidden
+            else ""
+        )
         stacks.append(
             Stack(
                 label=skill_label,
@@ -181,7 +187,10 @@ def stacked_chart(table: Table, *, title: str) -> StackedChart:
             )
         )
     legend = [
-        ("Not assessed" if row.key == "not_assessed" else row.label, LEVEL_COLOURS.get(row.key, ""))
+        (
+            _("Not assessed") if row.key == "not_assessed" else row.label,
+            LEVEL_COLOURS.get(row.key, ""),
+        )
         for row in table.rows
     ]
     return StackedChart(
@@ -223,7 +232,7 @@ class LineChart:
     plot_top: float
     plot_bottom: float
     height: int
-    empty: str = "No months in this period."
+    empty: str = _("No months in this period.")
     kind: str = "line"
     width: int = CHART_WIDTH
 

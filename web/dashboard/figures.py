@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Match, Outcome, Participant
 from plans.worklist.rules import RULES, Rule
 from web.dashboard.charts import bar_chart, line_chart, stacked_chart
 from web.dashboard.tables import (
@@ -18,22 +22,34 @@ from web.dashboard.tables import (
 )
 
 FUNNEL_STEPS = [
-    ("enrolled", "Enrolled"),
-    ("assessed", "Assessed"),
-    ("trained", "Trained"),
-    ("matched", "Matched"),
-    ("employed", "Employed"),
+    ("enrolled", _("Enrolled")),
+    ("assessed", _("Assessed")),
+    ("trained", _("Trained")),
+    ("matched", _("Matched")),
+    ("employed", _("Employed")),
 ]
 SKILLS = [
-    ("reading", "Reading"),
-    ("listening", "Listening"),
-    ("speaking", "Speaking"),
-    ("writing", "Writing"),
+    ("reading", _("Reading")),
+    ("listening", _("Listening")),
+    ("speaking", _("Speaking")),
+    ("writing", _("Writing")),
 ]
-TREND_SERIES = [("enrolled", "Enrolled"), ("employed", "Employed"), ("exited", "Exited")]
+TREND_SERIES = [("enrolled", _("Enrolled")), ("employed", _("Employed")), ("exited", _("Exited"))]
+
+
+#: The enumerations' own labels (in the active language) for the keys the figures count by.
+_CHOICES = (
+    Participant.Status,
+    Match.Status,
+    Outcome.Kind,
+    Outcome.ContractType,
+)
 
 
 def _humanise(key: str) -> str:
+    for choices in _CHOICES:
+        if key in choices.values:
+            return capfirst(str(choices(key).label))
     return key.replace("_", " ").capitalize()
 
 
@@ -46,7 +62,7 @@ def _count_table(
     label: Callable[[str], str],
     description: str = "",
     order: Iterable[tuple[str, str]] | None = None,
-    empty: str = "Nothing to show yet.",
+    empty: str = _("Nothing to show yet."),
     is_zero_left_out_of_chart: bool = False,
 ) -> Table:
     items = (
@@ -55,7 +71,9 @@ def _count_table(
         else [(key, label(key)) for key in counts]
     )
     rows = [Row(key, text, [_count(counts.get(key))]) for key, text in items]
-    table = Table(slug, title, key_heading, label_heading, [("count", "Count")], rows, description)
+    table = Table(
+        slug, title, key_heading, label_heading, [("count", _("Count"))], rows, description
+    )
     drawn = [
         (row.label, row.cells[0])
         for row in rows
@@ -63,7 +81,7 @@ def _count_table(
     ]
     table.chart = bar_chart(drawn, title=title, empty=empty)
     if is_zero_left_out_of_chart and len(drawn) < len(rows) and drawn:
-        table.chart_note = "Rows with 0 are left out of the chart; the table lists them all."
+        table.chart_note = _("Rows with 0 are left out of the chart; the table lists them all.")
     return table
 
 
@@ -77,24 +95,26 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
     tables = [
         _count_table(
             "funnel",
-            "Funnel",
+            _("Funnel"),
             "step",
-            "Step",
+            _("Step"),
             figures.get("funnel") or {},
             _humanise,
-            "Persons who reached each step: enrolled, assessed (any assessment), trained (a "
-            "passed training or a card), matched (a match shared with an employer), employed "
-            "(a job or self-employment).",
+            _(
+                "Persons who reached each step: enrolled, assessed (any assessment), trained (a "
+                "passed training or a card), matched (a match shared with an employer), employed "
+                "(a job or self-employment)."
+            ),
             order=FUNNEL_STEPS,
         ),
         _count_table(
             "participants-by-status",
-            "Participants by status",
+            _("Participants by status"),
             "status",
-            "Status",
+            _("Status"),
             figures.get("participants_by_status") or {},
             _humanise,
-            "Persons by their status today.",
+            _("Persons by their status today."),
         ),
     ]
 
@@ -109,24 +129,24 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
     ]
     language = Table(
         "language-levels",
-        "Finnish level by skill",
+        _("Finnish level by skill"),
         "level",
-        "Level",
+        _("Level"),
         skills,
         [
             Row(
                 level,
-                "Not assessed" if level == "not_assessed" else level,
+                _("Not assessed") if level == "not_assessed" else level,
                 [_count((levels.get(skill) or {}).get(level)) for skill, _text in skills],
             )
             for level in level_keys
         ],
-        "Persons by CEFR level of their latest Finnish assessment of each skill.",
+        _("Persons by CEFR level of their latest Finnish assessment of each skill."),
         brief_headings={
-            "reading": "Read",
-            "listening": "Listen",
-            "speaking": "Speak",
-            "writing": "Write",
+            "reading": _("Read"),
+            "listening": _("Listen"),
+            "speaking": _("Speak"),
+            "writing": _("Write"),
         },
     )
     language.chart = stacked_chart(language, title=language.title)
@@ -135,13 +155,13 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
     tables.append(
         _count_table(
             "licence-cards",
-            "Licence cards gained",
+            _("Licence cards gained"),
             "licence_type",
-            "Licence card",
+            _("Licence card"),
             figures.get("licence_cards_by_type") or {},
             licence,
-            "Persons who gained a card of each type.",
-            empty="No licence cards gained yet.",
+            _("Persons who gained a card of each type."),
+            empty=_("No licence cards gained yet."),
             is_zero_left_out_of_chart=True,
         )
     )
@@ -149,10 +169,10 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
     pass_rates = figures.get("training_pass_rates") or {}
     rates = Table(
         "training-pass-rates",
-        "Training pass rates",
+        _("Training pass rates"),
         "licence_type",
-        "Training",
-        [("finished", "Finished"), ("passed", "Passed"), ("rate", "Pass rate")],
+        _("Training"),
+        [("finished", _("Finished")), ("passed", _("Passed")), ("rate", _("Pass rate"))],
         [
             Row(
                 code,
@@ -167,57 +187,57 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
             )
             for code, values in pass_rates.items()
         ],
-        "Passed of finished licence-card trainings; a rate over fewer than 5 persons is hidden.",
+        _("Passed of finished licence-card trainings; a rate over fewer than 5 persons is hidden."),
     )
     rates.chart = bar_chart(
         # Trainings nobody has finished have no rate to draw; the table lists them.
         [(row.label, row.cells[2]) for row in rates.rows if row.cells[2] is not EMPTY_CELL],
         title=rates.title,
         maximum=1.0,
-        empty="No finished trainings yet.",
+        empty=_("No finished trainings yet."),
     )
     tables.append(rates)
 
     tables.append(
         _count_table(
             "matches-by-status",
-            "Matches by status",
+            _("Matches by status"),
             "status",
-            "Status",
+            _("Status"),
             figures.get("matches_by_status") or {},
             _humanise,
-            "Matches (not persons) by their status today.",
+            _("Matches (not persons) by their status today."),
         )
     )
     tables.append(
         _count_table(
             "outcomes-by-kind",
-            "Outcomes by kind",
+            _("Outcomes by kind"),
             "kind",
-            "Kind",
+            _("Kind"),
             figures.get("outcomes_by_kind") or {},
             _humanise,
-            "Persons by their best outcome: a job, then self-employment, then education.",
+            _("Persons by their best outcome: a job, then self-employment, then education."),
         )
     )
     tables.append(
         _count_table(
             "outcomes-by-contract-type",
-            "Outcomes by contract type",
+            _("Outcomes by contract type"),
             "contract_type",
-            "Contract type",
+            _("Contract type"),
             figures.get("outcomes_by_contract_type") or {},
             _humanise,
-            "Employed persons by the contract of their first job.",
+            _("Employed persons by the contract of their first job."),
         )
     )
 
     trend = figures.get("monthly_trend") or []
     monthly = Table(
         "monthly-trend",
-        "Monthly trend",
+        _("Monthly trend"),
         "month",
-        "Month",
+        _("Month"),
         TREND_SERIES,
         [
             Row(
@@ -227,7 +247,7 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
             )
             for item in trend
         ],
-        "Persons enrolled, starting their first job, and exiting, per month.",
+        _("Persons enrolled, starting their first job, and exiting, per month."),
     )
     monthly.chart = line_chart(monthly, title=monthly.title)
     tables.append(monthly)
@@ -235,26 +255,26 @@ def dashboard_tables(figures: dict[str, Any], licence_names: dict[str, str]) -> 
     tables.append(
         _count_table(
             "unmet-licence-demand",
-            "Unmet licence demand",
+            _("Unmet licence demand"),
             "licence_type",
-            "Licence card",
+            _("Licence card"),
             figures.get("unmet_licence_demand") or {},
             licence,
-            "Job seekers without a valid card that an open vacancy requires, per card.",
-            empty="No open vacancy requires a card that job seekers lack.",
+            _("Job seekers without a valid card that an open vacancy requires, per card."),
+            empty=_("No open vacancy requires a card that job seekers lack."),
             is_zero_left_out_of_chart=True,
         )
     )
     tables.append(
         _count_table(
             "deadlines",
-            "Overdue deadlines",
+            _("Overdue deadlines"),
             "rule",
-            "Rule",
+            _("Rule"),
             figures.get("deadlines") or {},
             lambda code: str(RULES[Rule(code)].label) if code in set(Rule) else _humanise(code),
-            "Persons with at least one overdue worklist item, per rule (DESIGN §10).",
-            empty="Nothing is overdue.",
+            _("Persons with at least one overdue worklist item, per rule (DESIGN §10)."),
+            empty=_("Nothing is overdue."),
             is_zero_left_out_of_chart=True,
         )
     )

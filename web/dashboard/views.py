@@ -128,7 +128,7 @@ TABLE_SLUGS = (
 
 
 def _present(figures: dict[str, Any]) -> Dashboard:
-    licence_names = dict(licence_type_list().values_list("code", "name_en"))
+    licence_names = {item.code: item.name for item in licence_type_list()}
     computed_at = None
     if figures.get("computed_at"):
         try:
@@ -208,8 +208,8 @@ def municipality_dashboard_page(request: HttpRequest, code: str) -> HttpResponse
         _page_context(
             dashboard,
             period,
-            heading=f"{municipality.name_fi} ({municipality.code})",
-            scope_name=municipality.name_fi,
+            heading=f"{municipality.name} ({municipality.code})",
+            scope_name=municipality.name,
             csv_prefix=f"/dashboard/{municipality.code}/",
         ),
     )

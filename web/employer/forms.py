@@ -32,10 +32,10 @@ class VacancyForm(PageForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["municipality"]).choices = [
-            (m.code, m.name_fi) for m in municipalities
+            (m.code, m.name) for m in municipalities
         ]
         cast(forms.ChoiceField, self.fields["required_licences"]).choices = [
-            (t.code, t.name_en) for t in licence_types
+            (t.code, t.name) for t in licence_types
         ]
 
 

@@ -50,7 +50,7 @@ class ParticipantCreateForm(PageForm):
     def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["municipality"]).choices = [
-            (m.code, m.name_fi) for m in municipalities
+            (m.code, m.name) for m in municipalities
         ]
 
 
@@ -95,7 +95,7 @@ class EnrolForm(PageForm):
         cast(forms.ChoiceField, self.fields["training"]).choices = [
             (
                 str(t.uuid),
-                f"{t.licence_type.name_en} · {t.provider} · {t.starts_on:%d.%m.%Y}–{t.ends_on:%d.%m.%Y}",
+                f"{t.licence_type.name} · {t.provider} · {t.starts_on:%d.%m.%Y}–{t.ends_on:%d.%m.%Y}",
             )
             for t in trainings
         ]

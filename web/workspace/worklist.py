@@ -69,7 +69,7 @@ def worklist_groups(user: Any, *, on: datetime.date) -> list[Group]:
                 enrolment.municipality_id,
                 enrolment.participant.uuid,
                 _name(enrolment.participant),
-                enrolment.training.licence_type.name_en,
+                enrolment.training.licence_type.name,
                 enrolment.training.ends_on,
             )
         )
