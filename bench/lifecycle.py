@@ -146,22 +146,24 @@ def bench_export(export_format: str) -> dict[str, Any]:
     }
 
 
-def bench_retention(dry_run: bool) -> dict[str, Any]:
+def bench_retention(dry_run: bool, limit: int | None) -> dict[str, Any]:
     from django.core.management import call_command
 
     from core import retention
     from core.validation import today
 
     due = retention.due_participants(today()).count()
+    done = min(due, limit) if limit else due
     started = time.perf_counter()
-    call_command("apply_retention", dry_run=dry_run, stdout=io.StringIO())
+    call_command("apply_retention", dry_run=dry_run, limit=limit, stdout=io.StringIO())
     elapsed = time.perf_counter() - started
     return {
         "part": "retention",
         "dry_run": dry_run,
         "due": due,
+        "anonymised": 0 if dry_run else done,
         "seconds": round(elapsed, 1),
-        "participants_per_second": round(due / elapsed, 1) if due and not dry_run else None,
+        "participants_per_second": round(done / elapsed, 1) if done and not dry_run else None,
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -174,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--commit", action="store_true")
     parser.add_argument("--format", default="csv", choices=["csv", "xlsx"])
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--limit", type=int, help="retention: anonymise at most this many")
     options = parser.parse_args(argv)
     setup_django(options.database_url)
     if options.part == "import":
@@ -181,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     elif options.part == "export":
         result = bench_export(options.format)
     else:
-        result = bench_retention(options.dry_run)
+        result = bench_retention(options.dry_run, options.limit)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

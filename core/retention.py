@@ -87,7 +87,13 @@ TEXT_FIELDS: dict[str, dict[str, Any]] = {
     "assessments.SkillAssessment": {"esco_skill_uri": KEEP, "evidence": KEEP},
     "casework.CaseNote": {"kind": KEEP, "text": ERASE},
     "casework.Consent": {"purpose": KEEP},
-    "casework.Match": {"explanation": KEEP, "status": KEEP, "reason": ERASE, "reason_code": KEEP},
+    "casework.Match": {
+        "explanation": KEEP,
+        "status": KEEP,
+        "reason": ERASE,
+        "reason_code": KEEP,
+        "employer_reason": ERASE,
+    },
     "casework.Outcome": {
         "kind": KEEP,
         "contract_type": KEEP,
@@ -161,7 +167,7 @@ def due_participants(today: datetime.date) -> models.QuerySet[Any]:
             exited_on__lte=_years_before(today, retention_years()),
             legal_hold=False,
         )
-        .order_by("id")
+        .order_by("exited_on", "id")
     )
 
 

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--actor", help="Username named in the audit records (default: the system actor)"
         )
+        parser.add_argument(
+            "--limit", type=int, help="Anonymise at most this many (the oldest exits first)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["actor"]:
@@ -33,7 +36,8 @@ class Command(BaseCommand):
             actor = system_actor()
         day = today()
         years = retention.retention_years()
-        due = list(retention.due_participants(day).values_list("id", flat=True))
+        due_ids = retention.due_participants(day).values_list("id", flat=True)
+        due = list(due_ids[: options["limit"]] if options["limit"] else due_ids)
         if options["dry_run"]:
             self.stdout.write(
                 f"{len(due)} participants exited {years} or more years ago without a legal "
