@@ -1,4 +1,4 @@
-"""Bearer tokens (DESIGN.md §5): stored as SHA-256, expiring after 8 hours, revocable."""
+"""Bearer tokens (docs/api.md): stored as SHA-256, expiring after 8 hours, revocable."""
 
 from __future__ import annotations
 

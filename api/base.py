@@ -1,5 +1,5 @@
 """What every Polku API view shares: deny-by-default capabilities, the check order of
-DESIGN.md §3 (401 → 403 → 404 → 415/406 → 428/412 → 400 → 409 → 422), ETag / If-Match,
+docs/access.md (401 → 403 → 404 → 415/406 → 428/412 → 400 → 409 → 422), ETag / If-Match,
 Idempotency-Key on POST, the read-access log as each view declares it (core.read_log), and no
 PUT or DELETE."""
 
@@ -49,7 +49,7 @@ class PolkuViewMixin:
     #: What each action (or HTTP method) writes to the read-access log: a ``ReadLog``,
     #: ``NO_PERSONAL_DATA`` or ``WRITE_ANSWER`` (core.read_log). Every read declares one.
     read_log: Declarations = {}
-    #: Whether a POST honours ``Idempotency-Key`` (DESIGN.md §5). The token endpoint opts out:
+    #: Whether a POST honours ``Idempotency-Key`` (docs/api.md). The token endpoint opts out:
     #: it answers with a secret, which a replay would have to keep.
     idempotent = True
 

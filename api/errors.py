@@ -1,4 +1,4 @@
-"""One error envelope for every error (DESIGN.md §5):
+"""One error envelope for every error (docs/api.md):
 ``{"code": "<machine_code>", "detail": "<human text>"}``, plus ``"errors"`` on validation errors
 with nested fields dotted. Nothing internal leaks from a 500."""
 

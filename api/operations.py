@@ -1,5 +1,5 @@
 """The summary and description of the API operations whose views do not declare their own with
-``extend_schema`` (DESIGN.md §5: every operation says what it does and who may call it).
+``extend_schema`` (docs/api.md: every operation says what it does and who may call it).
 
 ``api.schema.PolkuAutoSchema`` reads this table; it appends to every description the roles the
 operation's capability allows (from ``core.access``) and, for transitions, which role may move to
@@ -108,7 +108,7 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("GET", "/api/v1/licence-types/"): (
         "List licence types",
-        "The licence-card catalogue (DOMAIN.md).",
+        "The licence-card catalogue (docs/domain.md).",
     ),
     ("GET", "/api/v1/licence-types/{code}/"): ("Read a licence type", "One licence type by code."),
     ("GET", "/api/v1/trainings/"): (

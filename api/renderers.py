@@ -11,7 +11,7 @@ def _default(value: Any) -> Any:
 
 
 class FastJSONRenderer(JSONRenderer):
-    """JSON rendered with orjson (≈10× DRF's renderer on list pages, PERFORMANCE-NOTES.md)."""
+    """JSON rendered with orjson (≈10× DRF's renderer on list pages, docs/performance.md)."""
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None

@@ -38,7 +38,7 @@ class ResourceViewSet(PolkuViewSet):
 
     def check_writable(self, request: Any, obj: Any) -> None:
         """Refuse (403) a write to a record the caller may read but not change. Runs before
-        If-Match and the body are looked at (DESIGN.md §3 check order)."""
+        If-Match and the body are looked at (docs/access.md check order)."""
 
     def get_scoped_object(self, object_id: Any) -> Any:
         return get_scoped(self.scoped_queryset(), object_id)

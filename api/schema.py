@@ -1,5 +1,5 @@
 """OpenAPI: every operation documents every status it can answer, each error with the envelope
-of DESIGN.md §5, and the ETag / If-Match / Idempotency-Key headers where they apply."""
+of docs/api.md, and the ETag / If-Match / Idempotency-Key headers where they apply."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Finnish sub-level scale (taitotaso) A1.1 … C2.2 and its CEFR and YKI roll-ups
-(DOMAIN.md §2). Levels are typed in on the sub-level scale; CEFR and YKI are derived."""
+(docs/domain.md). Levels are typed in on the sub-level scale; CEFR and YKI are derived."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ class Occupation(models.Model):
 
 
 class LicenceType(AuditedModel):
-    """A licence card (lupakortti) that employers require (DOMAIN.md §1)."""
+    """A licence card (lupakortti) that employers require (docs/domain.md)."""
 
     code = models.SlugField(max_length=60, unique=True)
     name_fi = models.CharField(max_length=200)

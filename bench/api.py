@@ -1,5 +1,5 @@
 """Participant list and detail under gunicorn: latency (p50/p95/p99), throughput and query counts,
-plus the cost of audit history on a write (DESIGN.md §8).
+plus the cost of audit history on a write (docs/performance.md).
 
     .venv/bin/python -m bench.api --database-url postgres://postgres@127.0.0.1:5432/polku_bench_100k \\
         [--concurrency 8] [--duration 20] [--workers 4]
@@ -32,7 +32,7 @@ Needs a database filled by ``bench/synthetic.py`` (it logs in as ``bench.counsel
    read-access log).
 
 It prints one table and writes the same figures as JSON to ``bench/results/`` (git-ignored).
-The load generator shares the machine with gunicorn and PostgreSQL, as in PERFORMANCE-NOTES.md.
+The load generator shares the machine with gunicorn and PostgreSQL, as in docs/performance.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dashboards at scale (DESIGN.md §8: a municipality dashboard ≤ 100 ms, the whole-pilot
+"""Dashboards at scale (docs/performance.md: a municipality dashboard ≤ 100 ms, the whole-pilot
 dashboard ≤ 50 ms at 1M participants, rollups allowed).
 
     .venv/bin/python -m bench.dashboards --database-url postgres://postgres@127.0.0.1:5432/polku_bench_1m \\

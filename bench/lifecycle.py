@@ -1,4 +1,4 @@
-"""The data lifecycle at scale (DESIGN.md §12, issue 13 item 7): the participant import of 10,000
+"""The data lifecycle at scale (docs/domain.md#data-lifecycle, issue 13 item 7): the participant import of 10,000
 rows, the caseload export of the largest municipality (memory flat in rows), and the retention
 job. Each part runs in its own process so that its peak memory is its own:
 

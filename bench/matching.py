@@ -1,4 +1,4 @@
-"""Ranking the candidates of one vacancy at national scale (DESIGN.md §8: ≤ 200 ms).
+"""Ranking the candidates of one vacancy at national scale (docs/performance.md: ≤ 200 ms).
 
     .venv/bin/python -m bench.matching --database-url postgres://postgres@127.0.0.1:5432/polku_bench_1m \\
         [--vacancies 5] [--repeat 5]

@@ -1,4 +1,4 @@
-"""Synthetic data at national scale for the benchmarks (DESIGN.md §8).
+"""Synthetic data at national scale for the benchmarks (docs/performance.md).
 
     .venv/bin/python -m bench.synthetic --participants 1000000 [--database-url URL]
 
@@ -43,7 +43,7 @@ from typing import Any
 from tqdm import tqdm
 
 FULL_SCALE = 1_000_000
-#: DESIGN.md §8 at 1,000,000 participants. The 5,000,000 assessments and cards split into
+#: docs/performance.md at 1,000,000 participants. The 5,000,000 assessments and cards split into
 #: language assessments, skill assessments and licence cards; the rest are "some".
 VOLUMES = {
     "municipalities": 300,
@@ -1683,7 +1683,7 @@ def setup_django(database_url: str | None) -> None:
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.synthetic",
-        description="Fill an empty, migrated database with synthetic data at DESIGN.md §8 "
+        description="Fill an empty, migrated database with synthetic data at docs/performance.md "
         "volumes scaled by --participants / 1,000,000.",
     )
     parser.add_argument("--participants", type=int, required=True)

@@ -1,4 +1,4 @@
-"""The Finnish business id (Y-tunnus), DOMAIN.md: ``NNNNNNN-C`` with a weighted mod-11 check."""
+"""The Finnish business id (Y-tunnus), docs/domain.md: ``NNNNNNN-C`` with a weighted mod-11 check."""
 
 from __future__ import annotations
 

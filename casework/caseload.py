@@ -1,4 +1,4 @@
-"""Caseload reassignment (DESIGN.md §10 "Caseload"): several participants move to another
+"""Caseload reassignment (docs/domain.md#plans-appointments-and-the-worklist "Caseload"): several participants move to another
 counsellor (or to nobody) at once, all or nothing, each with one history row naming the reason."""
 
 from __future__ import annotations

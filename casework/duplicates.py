@@ -1,4 +1,4 @@
-"""Possible duplicates (DESIGN.md §12): two participants whose first and last names, compared
+"""Possible duplicates (docs/domain.md#data-lifecycle): two participants whose first and last names, compared
 case-, accent-, hyphen- and space-insensitively, and dates of birth agree.
 
 The comparison is carried by one stored, indexed column, ``Participant.duplicate_key``: the keyed

@@ -1,4 +1,4 @@
-"""The Finnish personal identity code (henkilötunnus), DOMAIN.md §5.
+"""The Finnish personal identity code (henkilötunnus), docs/domain.md#identity-codes-and-business-ids.
 
 ``DDMMYY C NNN Q``: date of birth, century sign, individual number, check character. Every
 century sign in use since 2023 is accepted; 900–999 are temporary numbers (flagged, accepted).

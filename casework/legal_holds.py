@@ -1,4 +1,4 @@
-"""Legal holds (DESIGN.md §12): a pending matter keeps a participant's data past the retention
+"""Legal holds (docs/domain.md#data-lifecycle): a pending matter keeps a participant's data past the retention
 period. Setting and lifting a hold each write one history row whose reason is the caller's."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Candidate ranking for a vacancy (DESIGN.md §6): rule-based, deterministic, explainable.
+"""Candidate ranking for a vacancy (docs/domain.md#matching): rule-based, deterministic, explainable.
 
 The database does the work: one statement filters (status, place — the vacancy's municipality or
 employment area —, the caller's scope, no open match for the vacancy, every required licence
@@ -301,7 +301,7 @@ def explain_pair(vacancy: Vacancy, participant: Participant, *, today: datetime.
     participant outside the ranking's reach is judged all the same: the unmet status and place
     criteria and every shortfall (a card no training closes in time, a skill more than two
     sub-levels short or never assessed) are criteria not met and gaps. A match's stored score
-    and explanation come from here, never from a caller (DESIGN.md §2 Match)."""
+    and explanation come from here, never from a caller (docs/domain.md Match)."""
     ranking = Ranking(vacancy, scope=Q(), today=today, only=participant)
     suggestion = ranking._fetch(0, 1)[0][0]
     status_met = participant.status in ELIGIBLE_STATUSES

@@ -188,7 +188,7 @@ def age_band(date_of_birth: datetime.date, on: datetime.date) -> str:
 def employer_candidate_profiles(
     matches: list[Match], on: datetime.date
 ) -> dict[int, dict[str, Any] | None]:
-    """The pseudonymous candidate of each match as its employer may see it (DESIGN.md §3):
+    """The pseudonymous candidate of each match as its employer may see it (docs/access.md):
     ``None`` unless the participant's ``share_with_employers`` consent is valid on ``on`` and the
     match is shared, interview or hired; from interview on, first name and contacts are added.
     A constant number of queries for any number of matches."""

@@ -329,7 +329,7 @@ def participant_transition(
     exit_reason: str = "",
     expected_version: int | None = None,
 ) -> Participant:
-    """Move a participant along the lifecycle of DESIGN.md §2. ``on`` may not be in the future
+    """Move a participant along the lifecycle of docs/domain.md. ``on`` may not be in the future
     nor before the previous change; ``exited`` is final and needs an ``exit_reason``."""
     if to not in Participant.Status.values:
         raise ValidationFailed.single("to", _("Unknown status %(status)s.") % {"status": repr(to)})
@@ -840,7 +840,7 @@ def match_transition(
     hours_per_week: Decimal | float | None = None,
     expected_version: int | None = None,
 ) -> Match:
-    """Move a match along its lifecycle (DESIGN.md §2). Counsellors share (only with a valid
+    """Move a match along its lifecycle (docs/domain.md). Counsellors share (only with a valid
     ``share_with_employers`` consent), record a decline and withdraw; employers invite to
     interview, hire and reject. ``hired`` creates the Outcome, moves the participant (who must be
     active or job seeking, else 409 ``participant_unavailable``) to ``employed`` and, when hires

@@ -1,11 +1,11 @@
-"""The data subject's access export (GDPR Art. 15; DESIGN.md §12): one document with every record
+"""The data subject's access export (GDPR Art. 15; docs/domain.md#data-lifecycle): one document with every record
 about a participant, their change history and the access log as dates, roles and purposes.
 
 The records come from the model registry (core.attachments), so a model attached to participants
 later is exported without anyone remembering to add it. Staff identities are left out throughout
 (the access log's users, the records' authors and assessors, the history's actors): Art. 15 gives
 the person the dates and purposes of consultations, and the staff only where essential (CJEU
-C-579/21, DOMAIN.md §4.2.4); the controller can add them case by case.
+C-579/21, docs/domain.md#plans-appointments-and-the-worklist); the controller can add them case by case.
 """
 
 from __future__ import annotations

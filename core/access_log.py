@@ -1,4 +1,4 @@
-"""The one writer of the read-access log (DESIGN.md §4, docs/adr/0020-access-log-statement.md).
+"""The one writer of the read-access log (docs/access.md, docs/adr/0020-access-log-statement.md).
 
 Every read of participants' personal data appends one ``AccessEvent`` and one
 ``AccessEventSubject`` per participant shown, so a participant's log is one indexed query.

@@ -14,7 +14,7 @@ Every admin of an audited model (``core.models.AuditedModel``) derives from
 - inlines are read-only, so no formset can save a row behind the audit's back.
 
 Admins of participants' personal data add ``ParticipantDataAdminMixin``: every page that shows
-such data appends one access event with one subject per participant shown (DESIGN.md §4).
+such data appends one access event with one subject per participant shown (docs/access.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one exception to append-only history (DESIGN.md §4 and §12; ADR 18).
+"""The one exception to append-only history (docs/access.md and docs/domain.md#data-lifecycle; ADR 18).
 
 Under the retention policy, the personal data of an anonymised participant are erased from the
 history rows of the participant and of every record attached to them, and the participant's

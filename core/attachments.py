@@ -1,4 +1,4 @@
-"""Which records belong to a participant, found in the model registry (DESIGN.md §12).
+"""Which records belong to a participant, found in the model registry (docs/domain.md#data-lifecycle).
 
 The data subject's export and the retention job both need "every record attached to a
 participant"; a hand-kept list would silently miss the next model someone adds (the plans of

@@ -1,6 +1,6 @@
 """Domain errors raised by services and selectors.
 
-The API layer maps each to one HTTP status and the error envelope of DESIGN.md §5; services and
+The API layer maps each to one HTTP status and the error envelope of docs/api.md; services and
 selectors know nothing of HTTP. Every error carries a stable machine ``code``.
 """
 

@@ -1,4 +1,4 @@
-"""Which language a request is answered in, and catalogue names in that language (DESIGN.md §11,
+"""Which language a request is answered in, and catalogue names in that language (docs/domain.md#languages,
 ADR 21).
 
 - The API (``/api/``) follows ``Accept-Language`` only — ``fi``, ``sv`` or ``en``, anything else

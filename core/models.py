@@ -83,7 +83,7 @@ class AccessEventSubject(models.Model):
 
 
 class UserPreference(AuditedModel):
-    """A user's own settings: today the language the pages speak to them (DESIGN.md §11).
+    """A user's own settings: today the language the pages speak to them (docs/domain.md#languages).
     One row per user, written by ``core.preferences.user_preference_set``."""
 
     class Language(models.TextChoices):

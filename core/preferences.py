@@ -1,4 +1,4 @@
-"""A user's own settings (today: the language of the pages, DESIGN.md §11). The user is their
+"""A user's own settings (today: the language of the pages, docs/domain.md#languages). The user is their
 own actor; every change keeps a history row."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Retention (DESIGN.md §12; DOMAIN.md §4.2.4; ADR 18): a participant who exited
+"""Retention (docs/domain.md#data-lifecycle; docs/domain.md#plans-appointments-and-the-worklist; ADR 18): a participant who exited
 ``POLKU_RETENTION_YEARS`` (default 4) ago and has no legal hold is anonymised.
 
 What anonymisation does, field by field, is declared in ``TEXT_FIELDS`` for the participant and

@@ -20,7 +20,7 @@ def today() -> datetime.date:
 def validate_fields(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """Field-level checks (choices, lengths, validators) of ``instance`` or ValidationFailed.
 
-    Uniqueness and cross-row rules are the services' job; they answer 409 where DESIGN.md says
+    Uniqueness and cross-row rules are the services' job; they answer 409 where docs/domain.md says
     so, and the database constraints stay as the last line."""
     try:
         instance.clean_fields(exclude=list(exclude))

@@ -1,4 +1,4 @@
-"""The language switch of every page (DESIGN.md §11): Django's own ``set_language`` (the
+"""The language switch of every page (docs/domain.md#languages): Django's own ``set_language`` (the
 language cookie), and for a signed-in user the saved preference, so the choice follows them to
 other browsers."""
 

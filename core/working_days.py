@@ -1,4 +1,4 @@
-"""Finnish working days (DOMAIN.md §4.2.3: "working days exclude weekends and Finnish public
+"""Finnish working days (docs/domain.md#plans-appointments-and-the-worklist: "working days exclude weekends and Finnish public
 holidays").
 
 Holidays come from the maintained ``holidays`` library (pinned in pyproject.toml), never from a

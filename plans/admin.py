@@ -1,6 +1,6 @@
 """Admin of the plans app: looked at, never written here. Assessments, plans, reviews and
 appointments change only through ``plans.services`` (the API), which check the rules of
-DESIGN.md §10; every page that shows them appends an access event."""
+docs/domain.md#plans-appointments-and-the-worklist; every page that shows them appends an access event."""
 
 from __future__ import annotations
 

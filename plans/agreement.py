@@ -1,4 +1,4 @@
-"""What agreeing a plan checks (DESIGN.md §10; ADR 15 gives each rule its source). The service
+"""What agreeing a plan checks (docs/domain.md#plans-appointments-and-the-worklist; ADR 15 gives each rule its source). The service
 gathers the facts from the database and these functions answer the errors per field, all at once,
 so the counsellor sees everything missing in one answer (409 ``plan_incomplete``)."""
 

@@ -1,4 +1,4 @@
-"""The counsellor's legal working day (DESIGN.md §10, DOMAIN.md §4.2): the assessment of skills
+"""The counsellor's legal working day (docs/domain.md#plans-appointments-and-the-worklist, docs/domain.md#plans-appointments-and-the-worklist): the assessment of skills
 and service needs, integration and employment plans with their reviews, and appointments.
 
 Every row belongs to a participant and carries the participant's municipality (the tenant key,

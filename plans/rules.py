@@ -1,4 +1,4 @@
-"""The legal rules of plans (DESIGN.md §10, DOMAIN.md §4.2; ADR 15), as pure functions the
+"""The legal rules of plans (docs/domain.md#plans-appointments-and-the-worklist, docs/domain.md#plans-appointments-and-the-worklist; ADR 15), as pure functions the
 services call: the shapes of a plan's goals, services, job-search obligation and extensions, the
 checks that agreeing a plan runs, and the derived warnings. Nothing here reads or writes the
 database; the services pass in what the rules need to know."""

@@ -46,7 +46,7 @@ def serial_plans() -> Iterator[None]:
     (``core.planner``).
 
     A municipality's dashboard reads a few thousand rows per table; on the two-core machine of
-    DESIGN.md §8 a parallel ``Gather`` costs more than it saves and takes cores from concurrent
+    docs/performance.md a parallel ``Gather`` costs more than it saves and takes cores from concurrent
     requests (measured at 100k participants, 2,000 in the municipality: 120 ms with parallel
     workers, 47 ms without), and JIT compilation of the wide aggregate costs more than it saves
     (largest municipality at 1M: 1.69 s with JIT, 1.44 s without)."""

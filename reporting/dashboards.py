@@ -1,4 +1,4 @@
-"""Dashboards for municipal managers, counsellors and the pilot coordinator (DESIGN.md §7).
+"""Dashboards for municipal managers, counsellors and the pilot coordinator (docs/domain.md#dashboards-and-the-esf-report).
 
 Selectors: read-only, computed live with a fixed number of aggregate queries (nine, whatever
 the amount of data): one pass over the participants in scope, the monthly trend and the median
@@ -28,11 +28,11 @@ Definitions (all counts are persons, except ``matches_by_status``, which counts 
 - ``monthly_trend``: the 24 months ending with the period's last month (the current month when
   the period is open): persons enrolled that month, whose first employment started that month,
   and who exited that month.
-- ``deadlines``: per worklist rule (DESIGN.md §10, ``plans.worklist``), the persons with at least
+- ``deadlines``: per worklist rule (docs/domain.md#plans-appointments-and-the-worklist, ``plans.worklist``), the persons with at least
   one overdue item under it today (counts of persons, so that they are suppressed like every
   other count; a person may be under several rules, so the rules are not parts of a total).
 - ``unmet_licence_demand``: for every licence type that an open vacancy in scope requires, the
-  active or job-seeking persons (the candidates of DESIGN.md §6) without a card of that type
+  active or job-seeking persons (the candidates of docs/domain.md#matching) without a card of that type
   valid today.
 """
 

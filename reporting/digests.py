@@ -1,4 +1,4 @@
-"""Daily digests (DESIGN.md §10): one email a day to each counsellor with overdue or due-soon
+"""Daily digests (docs/domain.md#plans-appointments-and-the-worklist): one email a day to each counsellor with overdue or due-soon
 worklist items, and to each employer user whose vacancies' candidates were newly shared since
 their last digest. Counts and a link only, never personal data; in the user's saved language
 (``core.UserPreference``), else the site's; through Django's email backend (console by default,

@@ -1,4 +1,4 @@
-"""The ESF+ participant report (DESIGN.md §7, DOMAIN.md §3): one row per ESF+ 2021–2027
+"""The ESF+ participant report (docs/domain.md#dashboards-and-the-esf-report, docs/domain.md#dashboards-and-the-esf-report): one row per ESF+ 2021–2027
 indicator, broken down by gender, with the disclosure control of ``reporting.suppression``.
 
 Entry rows count the participants of the scope who **enrolled** in the period; exit rows those
@@ -11,7 +11,7 @@ the exit data the exit). Rules, recorded in docs/adr/0010:
   included; Finland is in the EU; an unrecorded citizenship counts as unknown, not as a third
   country;
 - participants with a foreign background: every Polku participant. Polku enrols only people who
-  have moved to Finland (DESIGN.md: a pilot that helps immigrants into work), so enrolment itself
+  have moved to Finland (docs/domain.md: a pilot that helps immigrants into work), so enrolment itself
   establishes the foreign background; the row therefore equals the total;
 - results upon leaving (EECR01, EECR02, EECR04) use the 4-week follow-up of the participant's
   latest outcome that has one: ``job_seeking``, ``in_education`` or ``employed``. Only one status
@@ -20,7 +20,7 @@ the exit data the exit). Rules, recorded in docs/adr/0010:
 - EECR03 (gained a qualification): a passed licence-card training (enrolment ``passed``);
 - employment six months after leaving: the 6-month follow-up of the latest outcome that has one.
 
-Indicator codes: DOMAIN.md §3.3 pins EECR01–EECR04 (medium confidence on the exact wording);
+Indicator codes: docs/domain.md#dashboards-and-the-esf-report pins EECR01–EECR04 (medium confidence on the exact wording);
 the six-month row uses EECR05 from Annex I of Reg. (EU) 2021/1057 as recalled, not re-checked.
 Entry rows carry no code until the SFC2021 code list has been checked (ADR 0010).
 """

@@ -1,4 +1,4 @@
-"""Reporting periods: whole calendar months (DESIGN.md §7, "from/to filters take whole months").
+"""Reporting periods: whole calendar months (docs/domain.md#dashboards-and-the-esf-report, "from/to filters take whole months").
 
 ``from`` widens to the first day of its month and ``to`` to the last day of its month, so a
 dashboard or report never cuts a month in two. Query strings take ``YYYY-MM`` or ``YYYY-MM-DD``;

@@ -1,4 +1,4 @@
-"""Precomputed dashboards (DESIGN.md §7 "Freshness", issue 5): what is too big to compute within
+"""Precomputed dashboards (docs/domain.md#dashboards-and-the-esf-report "Freshness", issue 5): what is too big to compute within
 a request comes from a rollup at most ``MAX_AGE`` old, and the answer says when it was computed
 (``computed_at``).
 

@@ -1,4 +1,4 @@
-"""Disclosure control for every aggregate Polku publishes (DESIGN.md §7, DOMAIN.md §6).
+"""Disclosure control for every aggregate Polku publishes (docs/domain.md#dashboards-and-the-esf-report, docs/access.md).
 
 Cells are counts of persons, addressed by dotted paths into the answer
 (``funnel.matched``, ``language_levels.reading.A1``, ``monthly_trend.3.enrolled``,

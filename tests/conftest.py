@@ -4,7 +4,7 @@ from django.utils import translation
 
 from tests import factories
 
-#: Polku speaks Finnish by default (DESIGN.md §11). The suite's assertions are written in
+#: Polku speaks Finnish by default (docs/domain.md#languages). The suite's assertions are written in
 #: English, so every test client asks for English unless a test says otherwise (a request's own
 #: ``HTTP_ACCEPT_LANGUAGE`` or ``headers={"Accept-Language": …}`` wins over this default), and
 #: code run outside a request runs in English. tests/i18n/ checks Finnish and Swedish.

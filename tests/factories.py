@@ -273,7 +273,7 @@ class MatchFactory(AuditedFactory):
         model = Match
 
     vacancy = factory.SubFactory(VacancyFactory)
-    # only an active or job-seeking participant can be proposed (DESIGN.md §2 Match)
+    # only an active or job-seeking participant can be proposed (docs/domain.md Match)
     participant = factory.SubFactory(ParticipantFactory, status="active")
     municipality = factory.SelfAttribute("participant.municipality")
     employer = factory.SelfAttribute("vacancy.employer")

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo`` (DESIGN.md §5 "Demo data")."""
+"""``manage.py seed_demo`` (docs/api.md "Demo data")."""
 
 from __future__ import annotations
 

@@ -1,2 +1,2 @@
-"""Server-rendered pages (DESIGN.md §13): the dashboards for people, the counsellors' workspace and
+"""Server-rendered pages (docs/pages.md): the dashboards for people, the counsellors' workspace and
 the employers' pages, on the same selectors and services as the API."""

@@ -1,4 +1,4 @@
-"""Every server-rendered page (DESIGN.md §13): the dashboards, and the home page that sends a
+"""Every server-rendered page (docs/pages.md): the dashboards, and the home page that sends a
 signed-in person to the place their roles open."""
 
 from django.urls import include, path

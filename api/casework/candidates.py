@@ -45,7 +45,7 @@ MAX_PAGE = 1_000_000
 
 
 class VacancyCandidatesView(PolkuViewMixin, GenericAPIView):
-    """Eligible candidates first, then near-eligible ones with their gaps (DESIGN.md §6).
+    """Eligible candidates first, then near-eligible ones with their gaps (docs/domain.md#matching).
     Only participants the caller may read are suggested; suggestions are never stored."""
 
     required_capabilities = {"GET": Capability.CANDIDATES_READ}

@@ -1,5 +1,5 @@
 """Matches: counsellors propose, share, record declines and withdraw; employers read the
-matches shared with them (the candidate pseudonymised, DESIGN.md §3) and answer them."""
+matches shared with them (the candidate pseudonymised, docs/access.md) and answer them."""
 
 from __future__ import annotations
 

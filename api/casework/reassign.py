@@ -1,5 +1,5 @@
 """``POST participants/reassign/``: move several participants to another counsellor (or to
-nobody) at once, all or nothing (DESIGN.md §10 "Caseload")."""
+nobody) at once, all or nothing (docs/domain.md#plans-appointments-and-the-worklist "Caseload")."""
 
 from __future__ import annotations
 

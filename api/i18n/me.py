@@ -1,5 +1,5 @@
 """``GET``/``PATCH /api/v1/me/``: the caller's own account settings — today the language the
-pages speak to them (DESIGN.md §11). The API itself always follows ``Accept-Language``."""
+pages speak to them (docs/domain.md#languages). The API itself always follows ``Accept-Language``."""
 
 from __future__ import annotations
 

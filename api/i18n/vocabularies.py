@@ -1,5 +1,5 @@
 """``GET /api/v1/vocabularies/``: every enumeration of the API and the reference catalogues, as
-``{"<name>": [{"code", "label"}]}`` in the request's language (DESIGN.md §11), so that clients
+``{"<name>": [{"code", "label"}]}`` in the request's language (docs/domain.md#languages), so that clients
 need no label tables of their own.
 
 The enumerations are read from the OpenAPI schema itself — its named enum components, with the

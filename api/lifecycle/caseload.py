@@ -1,4 +1,4 @@
-"""The caseload export, ``participants/?format=csv|xlsx`` (DESIGN.md §12): every row of the
+"""The caseload export, ``participants/?format=csv|xlsx`` (docs/domain.md#data-lifecycle): every row of the
 filtered list, not one page, scoped and access-logged like the list.
 
 Memory stays flat in the number of rows: the rows come from a chunked iterator (a server-side

@@ -1,4 +1,4 @@
-"""Reading an uploaded participant file (DESIGN.md §12): CSV in UTF-8 (with or without a
+"""Reading an uploaded participant file (docs/domain.md#data-lifecycle): CSV in UTF-8 (with or without a
 byte-order mark, comma or semicolon as Finnish spreadsheets write them) or XLSX, into rows of
 ``{column: text}``.
 

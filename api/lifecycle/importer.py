@@ -1,4 +1,4 @@
-"""The participant import (DESIGN.md §12), shared by ``POST imports/participants/`` and
+"""The participant import (docs/domain.md#data-lifecycle), shared by ``POST imports/participants/`` and
 ``python manage.py import_participants``.
 
 Each row goes through what a request goes through: the API's participant input serializer types

@@ -1,4 +1,4 @@
-"""``POST /api/v1/imports/participants/`` (DESIGN.md §12): a counsellor uploads a CSV or XLSX of
+"""``POST /api/v1/imports/participants/`` (docs/domain.md#data-lifecycle): a counsellor uploads a CSV or XLSX of
 participants for one of their municipalities; a dry run by default."""
 
 from __future__ import annotations

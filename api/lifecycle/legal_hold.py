@@ -1,5 +1,5 @@
 """The legal hold of ``participants/{id}/legal-hold/`` and ``…/legal-hold/release/``
-(DESIGN.md §12), mixed into the ParticipantViewSet."""
+(docs/domain.md#data-lifecycle), mixed into the ParticipantViewSet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The data-lifecycle actions of ``participants/`` (DESIGN.md §12), mixed into the
+"""The data-lifecycle actions of ``participants/`` (docs/domain.md#data-lifecycle), mixed into the
 ParticipantViewSet: possible duplicates, the data subject's export and the legal hold. Thin: parse,
 call one selector or service, shape the answer."""
 

@@ -1,4 +1,4 @@
-"""Read-only serializers that document the data-lifecycle answers (DESIGN.md §12) in the schema,
+"""Read-only serializers that document the data-lifecycle answers (docs/domain.md#data-lifecycle) in the schema,
 and the input serializers of the legal hold."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plans, their transitions and reviews (DESIGN.md §10). Thin views: parse, call one selector or
+"""Plans, their transitions and reviews (docs/domain.md#plans-appointments-and-the-worklist). Thin views: parse, call one selector or
 service, shape the answer; every read is access-logged."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Service-needs assessments, plans, reviews and appointments (DESIGN.md §10).
+"""Service-needs assessments, plans, reviews and appointments (docs/domain.md#plans-appointments-and-the-worklist).
 
 Input serializers check shapes and types (and document them); the services check the domain
 rules. Output is shaped by plain functions from the model, and the read-only output serializers

@@ -1,4 +1,4 @@
-"""Service-needs assessments and appointments (DESIGN.md §10). Thin views: parse, call one
+"""Service-needs assessments and appointments (docs/domain.md#plans-appointments-and-the-worklist). Thin views: parse, call one
 selector or service, shape the answer; every read of them is access-logged."""
 
 from __future__ import annotations

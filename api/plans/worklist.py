@@ -1,4 +1,4 @@
-"""``GET worklist/``: the statutory deadlines of the caller's caseload (DESIGN.md §10)."""
+"""``GET worklist/``: the statutory deadlines of the caller's caseload (docs/domain.md#plans-appointments-and-the-worklist)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class WorklistView(PolkuViewMixin, GenericAPIView):
         summary="The worklist of statutory deadlines",
         description=(
             "Counsellors only (managers, the coordinator and employers answer 403). The "
-            "deadlines of the caller's caseload under the thirteen rules of DESIGN.md §10 "
+            "deadlines of the caller's caseload under the thirteen rules of docs/domain.md#plans-appointments-and-the-worklist "
             "(assessment, initial interview, plan, referral, review, plan ending, job-search "
             "discussion, expiring cards and consents, ESF+ follow-ups, no contact, missed "
             "appointments, retention), ordered by due date, then participant. Every read is "

@@ -1,4 +1,4 @@
-"""CSV and XLSX renderings of the ESF+ participant report (DESIGN.md §7, ``format=csv|xlsx``).
+"""CSV and XLSX renderings of the ESF+ participant report (docs/domain.md#dashboards-and-the-esf-report, ``format=csv|xlsx``).
 
 Both carry the same table as the JSON answer: one row per indicator, the gender columns and the
 total. A suppressed cell is left empty, and footnotes under the table (in the XLSX also on a
@@ -19,7 +19,7 @@ from reporting.esf import COLUMN_LABELS, STAGE_LABELS
 
 
 def _header() -> list[str]:
-    """The headers in the request's language (DESIGN.md §11); the JSON keeps the machine names."""
+    """The headers in the request's language (docs/domain.md#languages); the JSON keeps the machine names."""
     return [_("Code"), _("Indicator"), _("Stage"), _("Label")]
 
 

@@ -1,4 +1,4 @@
-"""Output shapes of the dashboards and the ESF+ report, for the OpenAPI schema (DESIGN.md §7).
+"""Output shapes of the dashboards and the ESF+ report, for the OpenAPI schema (docs/domain.md#dashboards-and-the-esf-report).
 The answers themselves are built by ``reporting``; these serializers only document them. Every
 count may be ``null``: a suppressed cell, listed in ``suppressed_cells``."""
 

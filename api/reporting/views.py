@@ -1,4 +1,4 @@
-"""Dashboards and the ESF+ participant report (DESIGN.md §5 and §7). Aggregates only: no answer
+"""Dashboards and the ESF+ participant report (docs/api.md and docs/domain.md#dashboards-and-the-esf-report). Aggregates only: no answer
 holds participant-level data, so none is written to the read-access log.
 
 - ``municipalities/{code}/dashboard/``: counsellors, managers and coordinators of that
@@ -7,7 +7,7 @@ holds participant-level data, so none is written to the read-access log.
 - ``reports/esf/``: managers and coordinators, for one municipality of their scope
   (``municipality=``) or all of it; JSON, or CSV/XLSX with ``format=csv|xlsx``.
 
-Checks run in the order of DESIGN.md §3: 401, 403 (capability), 404 (scope), then 400 (period,
+Checks run in the order of docs/access.md: 401, 403 (capability), 404 (scope), then 400 (period,
 format)."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _period(request: Any) -> Period:
 
 
 class MunicipalityDashboardView(PolkuViewMixin, GenericAPIView):
-    """One municipality's dashboard, suppressed (DESIGN.md §7): live, except the unfiltered view
+    """One municipality's dashboard, suppressed (docs/domain.md#dashboards-and-the-esf-report): live, except the unfiltered view
     of a municipality with at least ``POLKU_DASHBOARD_LIVE_LIMIT`` participants, which comes from
     a rollup at most five minutes old (``computed_at`` says when; ADR 12)."""
 
@@ -133,7 +133,7 @@ class ReportSchema(PolkuAutoSchema):
 
 class ESFReportView(PolkuViewMixin, GenericAPIView):
     """The ESF+ participant report of one municipality (``municipality=``) or the caller's
-    whole scope: JSON, CSV or XLSX (DESIGN.md §7)."""
+    whole scope: JSON, CSV or XLSX (docs/domain.md#dashboards-and-the-esf-report)."""
 
     required_capabilities = {"GET": Capability.REPORT_READ}
     read_log = {"GET": NO_PERSONAL_DATA}

@@ -1,5 +1,5 @@
 """Reference data: ISCO-08 (shared/data/isco08.csv, copied to assessments/data/) and the pinned
-licence-type catalogue of DOMAIN.md."""
+licence-type catalogue of docs/domain.md."""
 
 import csv
 from pathlib import Path

@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
-# Languages (DESIGN.md §11, ADR 21): Finnish by default, Swedish and English beside it. The
+# Languages (docs/domain.md#languages, ADR 21): Finnish by default, Swedish and English beside it. The
 # API follows Accept-Language only; pages the user's saved language, else the browser's. One
 # catalogue for the whole project in locale/ (compiled .mo files are committed; see ADR 21).
 LANGUAGE_CODE = "fi"

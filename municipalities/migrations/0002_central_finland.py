@@ -1,5 +1,5 @@
 """Reference data: the nine Central Finland municipalities of the pilot (Statistics Finland codes)
-and their TE24 employment areas (DOMAIN.md §4.1, §8)."""
+and their TE24 employment areas (docs/domain.md#plans-appointments-and-the-worklist, §8)."""
 
 from django.db import migrations
 

@@ -1,5 +1,5 @@
 """Writes of the plans app, one module per resource. Each service takes the actor explicitly,
-owns its transaction, checks the rules of DESIGN.md §10 and records one history row per changed
+owns its transaction, checks the rules of docs/domain.md#plans-appointments-and-the-worklist and records one history row per changed
 record with a reason (core.audit)."""
 
 from plans.services.appointments import (

@@ -1,7 +1,7 @@
 """Integration plans (681/2023 §§16, 18–24) and employment plans (380/2023 §§34, 38):
 ``draft → agreed → ended`` (``draft → ended`` abandons one). Drafts change freely; an agreed plan
 changes only its referral and completion dates, goal achievements, extensions and ``ends_on``
-(DESIGN.md §10). Goals, services, the job-search obligation and extensions are JSON shaped by
+(docs/domain.md#plans-appointments-and-the-worklist). Goals, services, the job-search obligation and extensions are JSON shaped by
 ``plans.rules``; the warnings and the count of unreferred services are derived here on every
 write, never taken from a client."""
 

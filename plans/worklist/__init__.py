@@ -1,2 +1,2 @@
-"""The worklist of statutory deadlines (DESIGN.md §10): rules in ``rules``, the statement in
+"""The worklist of statutory deadlines (docs/domain.md#plans-appointments-and-the-worklist): rules in ``rules``, the statement in
 ``sql``, the reads in ``selectors``."""

@@ -1,7 +1,7 @@
-"""The thirteen deadline rules of the worklist (DESIGN.md §10, DOMAIN.md §4.2): their codes, what
+"""The thirteen deadline rules of the worklist (docs/domain.md#plans-appointments-and-the-worklist, docs/domain.md#plans-appointments-and-the-worklist): their codes, what
 the counsellor reads, where each comes from, and the numbers.
 
-Numbers that the law fixes are constants here, each with its source; numbers that DOMAIN.md leaves
+Numbers that the law fixes are constants here, each with its source; numbers that docs/domain.md leaves
 open are settings (``POLKU_ASSESSMENT_DAYS``, ``POLKU_PLAN_DAYS``, ``POLKU_NO_CONTACT_DAYS``,
 ``POLKU_RETENTION_YEARS``). docs/adr/0017-worklist.md records each rule with its source.
 """

@@ -84,7 +84,7 @@ def snapshot(models: tuple[type, ...] = DOMAIN_MODELS) -> dict[str, Any]:
 
 def proposable(participant: Any) -> Any:
     """The participant moved to ``active`` (through the service) unless already active or job
-    seeking: only they can be proposed for a vacancy (DESIGN.md §2 Match)."""
+    seeking: only they can be proposed for a vacancy (docs/domain.md Match)."""
     from casework import services
     from core.actors import system_actor
 

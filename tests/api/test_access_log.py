@@ -1,4 +1,4 @@
-"""The read-access log (DESIGN.md §4): every read of participants' personal data appends exactly
+"""The read-access log (docs/access.md): every read of participants' personal data appends exactly
 one event (who, role, action, outcome) with one link per participant shown; reads of other
 resources append none; a participant's log is readable newest first, in pages."""
 

@@ -1,4 +1,4 @@
-"""Bearer tokens (DESIGN.md §5): issued by ``POST auth/token/``, stored hashed, valid for 8
+"""Bearer tokens (docs/api.md): issued by ``POST auth/token/``, stored hashed, valid for 8
 hours, revocable; 10 consecutive failures for one username from one address lock that pair."""
 
 import datetime

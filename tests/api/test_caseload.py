@@ -1,4 +1,4 @@
-"""Caseload (DESIGN.md §10): the participant's plan fields, ``participants/reassign/`` (all or
+"""Caseload (docs/domain.md#plans-appointments-and-the-worklist): the participant's plan fields, ``participants/reassign/`` (all or
 nothing, one history row per participant) and ``participants/?counsellor=none``."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Optimistic concurrency (DESIGN.md §5): every single-resource answer carries ``ETag``; PATCH
+"""Optimistic concurrency (docs/api.md): every single-resource answer carries ``ETag``; PATCH
 must send ``If-Match`` (428 without, 412 when stale, nothing changed); of two writers holding
 the same ETag exactly one wins; transitions take If-Match without requiring it."""
 

@@ -1,4 +1,4 @@
-"""An allow-list of fields for every answer an employer user can get from the API (DESIGN.md §3
+"""An allow-list of fields for every answer an employer user can get from the API (docs/access.md
 "Field-level rules for employers", §5), on every employer route and at every match status.
 
 Every JSON object in an employer-visible body is checked against the allow-list of its kind, at
@@ -228,7 +228,7 @@ _CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
 def identity_code(born: datetime.date, individual: int) -> str:
-    """A valid henkilötunnus for someone born in the 1900s (DOMAIN.md)."""
+    """A valid henkilötunnus for someone born in the 1900s (docs/domain.md)."""
     stem = f"{born:%d%m%y}{individual:03d}"
     return f"{born:%d%m%y}-{individual:03d}{_CHECK_CHARACTERS[int(stem) % 31]}"
 
@@ -863,7 +863,7 @@ def test_every_error_an_employer_gets_is_the_bare_envelope(
     assert_no_personal_data(answer)
 
 
-# Free text: a counsellor's words never reach an employer (DESIGN.md §2 Match, ADR 13) ------------
+# Free text: a counsellor's words never reach an employer (docs/domain.md Match, ADR 13) ------------
 
 #: Every free-text field of the models an employer route can show, with who writes it. A new one
 #: fails the test below until it is listed here and written in the sweep after it.

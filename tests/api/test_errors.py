@@ -1,4 +1,4 @@
-"""One error envelope for every error (DESIGN.md §5): ``{"code", "detail"}``, plus ``errors``
+"""One error envelope for every error (docs/api.md): ``{"code", "detail"}``, plus ``errors``
 with dotted nested field names on validation errors; bad input is a 4xx, never a 500."""
 
 import datetime
@@ -512,7 +512,7 @@ def test_page_size_is_clamped_to_200(api):
     assert set(huge.json()) == {"count", "next", "previous", "results"}
 
 
-# The order of the checks (DESIGN.md §3): no later answer reveals what an earlier one hides ----
+# The order of the checks (docs/access.md): no later answer reveals what an earlier one hides ----
 
 
 def _other_url(world):

@@ -1,4 +1,4 @@
-"""``participants/{id}/history/`` (DESIGN.md §4–5): field-level changes of the participant and of
+"""``participants/{id}/history/`` (docs/access.md–5): field-level changes of the participant and of
 everything attached to it, each with the actor's username and a reason, newest first, in pages;
 the identity code only masked; no internal integer id anywhere."""
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST (DESIGN.md §5): per user and path, for 24 hours; a retry with the same
+"""Idempotency-Key on POST (docs/api.md): per user and path, for 24 hours; a retry with the same
 key and body replays the first 2xx answer and creates nothing; another body answers 422."""
 
 import datetime

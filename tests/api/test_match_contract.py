@@ -1,4 +1,4 @@
-"""Matches keep their score, explanation and reasons (DESIGN.md §2 Match, issue 9 items 1, 2
+"""Matches keep their score, explanation and reasons (docs/domain.md Match, issue 9 items 1, 2
 and 4): the score and explanation are the matching service's, only active or job-seeking
 participants are proposed, no transition erases an earlier reason, and the hire that fills the
 last position fills the vacancy."""

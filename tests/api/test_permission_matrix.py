@@ -1,4 +1,4 @@
-"""Every route × every role (DESIGN.md §3): 401 anonymous, 403 for a role that may never use the
+"""Every route × every role (docs/access.md): 401 anonymous, 403 for a role that may never use the
 resource, 404 outside the caller's scope, 2xx where allowed. A refused write changes nothing and
 adds no history row."""
 
@@ -827,7 +827,7 @@ def test_a_neighbouring_counsellor_reads_but_may_not_write_area_records(
         path(world), body, format="json", **headers
     )
 
-    # then: 403 comes before 428 and 400 (DESIGN.md §3 check order)
+    # then: 403 comes before 428 and 400 (docs/access.md check order)
     assert read.status_code == 200
     assert write.status_code == 403, write.content
     assert write.json()["code"] == "permission_denied"

@@ -1,4 +1,4 @@
-"""The plans resources over HTTP (DESIGN.md §10): service-needs assessments, plans with their
+"""The plans resources over HTTP (docs/domain.md#plans-appointments-and-the-worklist): service-needs assessments, plans with their
 transitions and reviews, appointments. History and the read-access log follow every write and
 read; a refused write changes nothing."""
 

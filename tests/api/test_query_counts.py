@@ -1,4 +1,4 @@
-"""DESIGN.md §8: every list endpoint runs the same number of queries for 1 row and for a full
+"""docs/performance.md: every list endpoint runs the same number of queries for 1 row and for a full
 page (authentication, permission checks and the access log included); a detail read runs at
 most 10. Clients authenticate with real bearer tokens, as outside clients do."""
 

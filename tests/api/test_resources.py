@@ -1,4 +1,4 @@
-"""The happy paths and key rules of every resource, through the API (DESIGN.md §2 and §5)."""
+"""The happy paths and key rules of every resource, through the API (docs/domain.md and docs/api.md)."""
 
 import datetime
 

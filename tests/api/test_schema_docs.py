@@ -1,4 +1,4 @@
-"""Every API operation says what it does and who may call it (DESIGN.md §5): its own summary, a
+"""Every API operation says what it does and who may call it (docs/api.md): its own summary, a
 description naming the roles allowed, transitions naming which role may move what, and never a
 mixin's docstring standing in for it. New routes are held to it too."""
 

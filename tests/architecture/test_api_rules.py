@@ -1,4 +1,4 @@
-"""Rules for the API layer (STYLE.md "API layer", DESIGN.md §3 and §5):
+"""Rules for the API layer (STYLE.md "API layer", docs/access.md and docs/api.md):
 
 - every URL under /api/v1/ resolves to a view whose every allowed method declares the capability
   it needs (the schema and docs pages are public by design); a view that declares none refuses
@@ -33,7 +33,7 @@ from core.read_log import declared
 from tests import factories
 
 API_PREFIX = "api/v1/"
-#: Public by design (DESIGN.md §3: anyone may read the schema and the docs).
+#: Public by design (docs/access.md: anyone may read the schema and the docs).
 PUBLIC_VIEWS = {SpectacularAPIView, SpectacularSwaggerView, SpectacularSwaggerSplitView}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")  # re_path: (?P<id>[^/.]+)
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")  # path: <uuid:id>

@@ -1,4 +1,4 @@
-"""History is append-only (DESIGN.md §4): the one exception, anonymisation under the retention
+"""History is append-only (docs/access.md): the one exception, anonymisation under the retention
 policy, lives in core/anonymise.py, and no other module edits or deletes a history row or a
 read-access-log link."""
 

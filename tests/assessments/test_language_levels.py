@@ -1,4 +1,4 @@
-"""The Finnish sub-level scale and its CEFR and YKI roll-ups (DOMAIN.md §2)."""
+"""The Finnish sub-level scale and its CEFR and YKI roll-ups (docs/domain.md)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The language switch in headless Chromium (DESIGN.md §11): a manager turns the dashboard to
+"""The language switch in headless Chromium (docs/domain.md#languages): a manager turns the dashboard to
 Swedish and back to English; the choice is saved, follows them to the next page, and
 ``<html lang>``, the headings and the numbers follow it."""
 

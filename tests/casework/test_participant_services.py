@@ -25,7 +25,7 @@ BORN = datetime.date(1990, 3, 15)
 
 
 def compute_code(born: datetime.date, sign: str, number: int) -> str:
-    """A valid identity code by the DOMAIN.md §5 algorithm."""
+    """A valid identity code by the docs/domain.md#identity-codes-and-business-ids algorithm."""
     digits = f"{born:%d%m%y}{number:03d}"
     return f"{born:%d%m%y}{sign}{number:03d}{CHECK_ALPHABET[int(digits) % 31]}"
 
@@ -185,7 +185,7 @@ def test_a_duplicate_code_is_refused_without_naming_the_first_participant(
 
 
 def test_codes_differing_only_in_the_century_sign_belong_to_two_people(counsellor):
-    # DOMAIN.md §5: 010190-999W and 010190Y999W can be two people with the same check character
+    # docs/domain.md#identity-codes-and-business-ids: 010190-999W and 010190Y999W can be two people with the same check character
     born = datetime.date(1990, 1, 1)
     first = create(counsellor, personal_identity_code="010190-999W", date_of_birth=born)
     second = create(counsellor, personal_identity_code="010190Y999W", date_of_birth=born)

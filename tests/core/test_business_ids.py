@@ -1,4 +1,4 @@
-"""The Finnish business id (Y-tunnus), the pinned check of DOMAIN.md."""
+"""The Finnish business id (Y-tunnus), the pinned check of docs/domain.md."""
 
 import pytest
 
@@ -13,7 +13,7 @@ def remainder(digits: str) -> int:
 
 
 def check_digit(digits: str) -> int:
-    """DOMAIN.md: r = 0 gives 0, r = 1 is never issued, otherwise 11 − r."""
+    """docs/domain.md: r = 0 gives 0, r = 1 is never issued, otherwise 11 − r."""
     r = remainder(digits)
     assert r != 1
     return 0 if r == 0 else 11 - r
@@ -32,7 +32,7 @@ def numbers_with_remainder(wanted: int, count: int) -> list[str]:
 
 @pytest.mark.parametrize("business_id", ["0112038-9", "1572860-0", "2331972-7"])
 def test_the_example_ids_are_valid_by_the_pinned_rule(business_id):
-    # given the examples of DOMAIN.md, checked against the rule itself
+    # given the examples of docs/domain.md, checked against the rule itself
     digits, check = business_id.split("-")
     assert check_digit(digits) == int(check)
 

@@ -1,4 +1,4 @@
-"""The Finnish personal identity code (henkilötunnus), DOMAIN.md §5."""
+"""The Finnish personal identity code (henkilötunnus), docs/domain.md#identity-codes-and-business-ids."""
 
 import datetime
 
@@ -7,12 +7,12 @@ import pytest
 from casework import identity_codes
 from casework.identity_codes import InvalidIdentityCode
 
-# The DOMAIN.md §5 alphabet, restated here so that the tests do not trust the module's copy.
+# The docs/domain.md#identity-codes-and-business-ids alphabet, restated here so that the tests do not trust the module's copy.
 CHECK_ALPHABET = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
 def compute_code(born: datetime.date, sign: str, number: int) -> str:
-    """A valid code by the DOMAIN.md §5 algorithm (the century sign does not enter the check)."""
+    """A valid code by the docs/domain.md#identity-codes-and-business-ids algorithm (the century sign does not enter the check)."""
     digits = f"{born:%d%m%y}{number:03d}"
     return f"{born:%d%m%y}{sign}{number:03d}{CHECK_ALPHABET[int(digits) % 31]}"
 
@@ -195,7 +195,7 @@ def test_malformed_codes_are_refused(code):
 
 
 def test_two_codes_differing_only_in_the_century_sign_are_both_valid_and_distinct():
-    # DOMAIN.md §5: the separator is distinguishing since 2023, with the same check character
+    # docs/domain.md#identity-codes-and-business-ids: the separator is distinguishing since 2023, with the same check character
     first = identity_codes.parse("010190-999W")
     second = identity_codes.parse("010190Y999W")
 

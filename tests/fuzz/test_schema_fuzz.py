@@ -1,4 +1,4 @@
-"""Schemathesis over the whole OpenAPI schema, inside the test suite (DESIGN.md §8: zero 5xx
+"""Schemathesis over the whole OpenAPI schema, inside the test suite (docs/performance.md: zero 5xx
 under fuzzing of the OpenAPI schema).
 
 Every operation of ``/api/v1/schema/`` is called through the WSGI application with a real bearer
@@ -581,7 +581,7 @@ def test_operation_conforms_to_schema(case, caseload):
     case.validate_response(response, checks=CHECKS, headers=headers)
 
 
-#: The operations an employer user may call (DESIGN.md §3), run as that employer: their answers
+#: The operations an employer user may call (docs/access.md), run as that employer: their answers
 #: (the pseudonymised ``EmployerMatch`` among them) must conform to the schema as well.
 employer_schema = schema.include(
     path_regex=r"^/api/v1/(matches|vacancies|employers|municipalities|licence-types)/"

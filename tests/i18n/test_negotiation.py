@@ -1,4 +1,4 @@
-"""Which language answers (DESIGN.md §11): the API by Accept-Language only, pages by the user's
+"""Which language answers (docs/domain.md#languages): the API by Accept-Language only, pages by the user's
 saved language, else the switch's cookie, else the browser."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ESF+ report in the request's language: labels, headers and notes (DESIGN.md §11)."""
+"""The ESF+ report in the request's language: labels, headers and notes (docs/domain.md#languages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``GET /api/v1/vocabularies/`` and ``/api/v1/me/`` (DESIGN.md §11)."""
+"""``GET /api/v1/vocabularies/`` and ``/api/v1/me/`` (docs/domain.md#languages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The caseload export (DESIGN.md §12): every row of the filtered list as CSV or XLSX, scoped like
+"""The caseload export (docs/domain.md#data-lifecycle): every row of the filtered list as CSV or XLSX, scoped like
 the list, one access-log event naming every participant, headers in the request's language, and
 formulas neutralised."""
 

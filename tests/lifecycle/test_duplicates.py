@@ -1,4 +1,4 @@
-"""Possible duplicates (DESIGN.md §12): the normalisation, the warning on create, and the list of
+"""Possible duplicates (docs/domain.md#data-lifecycle): the normalisation, the warning on create, and the list of
 pairs in the caller's scope."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The participant import (DESIGN.md §12): formats, dry run, all or nothing, matching, idempotent
+"""The participant import (docs/domain.md#data-lifecycle): formats, dry run, all or nothing, matching, idempotent
 re-import, history naming the file, limits, and hostile files."""
 
 import io

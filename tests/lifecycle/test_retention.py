@@ -1,4 +1,4 @@
-"""Retention (DESIGN.md §12): anonymisation of the records and their history rows, the access log
+"""Retention (docs/domain.md#data-lifecycle): anonymisation of the records and their history rows, the access log
 keyed to a pseudonym, legal holds, idempotence, and aggregates that do not move."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The data subject's access export (GDPR Art. 15; DESIGN.md §12)."""
+"""The data subject's access export (GDPR Art. 15; docs/domain.md#data-lifecycle)."""
 
 import pytest
 from django.apps import apps

@@ -1,5 +1,5 @@
 """One vacancy and participant judged as the ranking judges them (``matching.explain_pair``):
-what a proposed match stores (DESIGN.md §2 Match)."""
+what a proposed match stores (docs/domain.md Match)."""
 
 import datetime
 

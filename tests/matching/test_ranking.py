@@ -1,4 +1,4 @@
-"""Ranking candidates for a vacancy (DESIGN.md §6): each criterion, each gap, the order, and
+"""Ranking candidates for a vacancy (docs/domain.md#matching): each criterion, each gap, the order, and
 that protected attributes never move anything."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The dashboard and report endpoints (DESIGN.md §3 and §5): who may read what, the check order
+"""The dashboard and report endpoints (docs/access.md and docs/api.md): who may read what, the check order
 401 → 403 → 404 → 400, errors as the JSON envelope whatever ``format`` asks for, the pilot view
 from its rollup, and the schema."""
 

@@ -1,4 +1,4 @@
-"""The dashboards' ``deadlines`` block (DESIGN.md §10): persons with an overdue worklist item per
+"""The dashboards' ``deadlines`` block (docs/domain.md#plans-appointments-and-the-worklist): persons with an overdue worklist item per
 rule, suppressed like every other count, numbers only, carried by the rollups."""
 
 from __future__ import annotations

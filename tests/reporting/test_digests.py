@@ -1,4 +1,4 @@
-"""``manage.py send_digests`` (DESIGN.md §10): one email a day per user, counts and a link, no
+"""``manage.py send_digests`` (docs/domain.md#plans-appointments-and-the-worklist): one email a day per user, counts and a link, no
 personal data, in the user's language."""
 
 from __future__ import annotations

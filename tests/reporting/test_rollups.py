@@ -1,4 +1,4 @@
-"""``manage.py refresh_dashboards`` (DESIGN.md §7 "Freshness")."""
+"""``manage.py refresh_dashboards`` (docs/domain.md#dashboards-and-the-esf-report "Freshness")."""
 
 from __future__ import annotations
 

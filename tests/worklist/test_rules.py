@@ -1,5 +1,5 @@
 """Every worklist rule on its boundary days (due yesterday → overdue, today + 14 → due_soon,
-today + 15 → upcoming), and the event that clears it (DESIGN.md §10)."""
+today + 15 → upcoming), and the event that clears it (docs/domain.md#plans-appointments-and-the-worklist)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dashboard's figures as tables with their charts (DESIGN.md §7 pages): one ``Table`` per
+"""The dashboard's figures as tables with their charts (docs/domain.md#dashboards-and-the-esf-report pages): one ``Table`` per
 indicator, in the order the page shows them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The dashboard pages (DESIGN.md §7 "Pages"), mounted at ``/dashboard/``."""
+"""The dashboard pages (docs/domain.md#dashboards-and-the-esf-report "Pages"), mounted at ``/dashboard/``."""
 
 from django.urls import path
 

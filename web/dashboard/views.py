@@ -4,7 +4,7 @@ charts drawn server-side in inline SVG with the numbers in tables beside them, a
 ``…/<table>.csv`` downloads one table. Everything sits behind Django's session login; no asset
 comes from anywhere but Polku (no JavaScript, no web fonts).
 
-The figures come from ``reporting.dashboards`` already suppressed (DESIGN.md §7): a ``None`` is a
+The figures come from ``reporting.dashboards`` already suppressed (docs/domain.md#dashboards-and-the-esf-report): a ``None`` is a
 hidden small cell, and these pages only present it. Access follows the API's rules (ADR 0002 and
 0005): a role without dashboards gets 403 before anything is looked up, a municipality outside
 the caller's scope 404, exactly like a missing one.

@@ -49,7 +49,7 @@ class VacancyCloseForm(VersionedForm):
     pass
 
 
-#: An employer's answers to a shared candidate (DESIGN.md §2).
+#: An employer's answers to a shared candidate (docs/domain.md).
 EMPLOYER_MOVES = ("interview", "hired", "rejected")
 
 

@@ -1,4 +1,4 @@
-"""The employer users' pages (DESIGN.md §13), mounted at ``/employer/``."""
+"""The employer users' pages (docs/pages.md), mounted at ``/employer/``."""
 
 from django.urls import path
 

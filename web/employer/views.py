@@ -1,4 +1,4 @@
-"""The employer users' pages (DESIGN.md §13) at ``/employer/``: their organisation's vacancies
+"""The employer users' pages (docs/pages.md) at ``/employer/``: their organisation's vacancies
 (create, edit, close) and the candidates counsellors shared with them — pseudonymised exactly
 as the API shapes them (``casework.selectors.employer_candidate_profiles`` and the API's
 ``employer_match_data``), with the interview, hire and reject answers."""

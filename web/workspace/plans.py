@@ -1,4 +1,4 @@
-"""Plans and appointments as pages (DESIGN.md §10, §13): draft and agree a plan, book and record
+"""Plans and appointments as pages (docs/domain.md#plans-appointments-and-the-worklist, §13): draft and agree a plan, book and record
 an appointment — each one service call of the plans app with the counsellor as the actor."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The counsellors' workspace (DESIGN.md §13), mounted at ``/workspace/``."""
+"""The counsellors' workspace (docs/pages.md), mounted at ``/workspace/``."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The counsellors' pages (DESIGN.md §13): the worklist, the caseload and the participant page.
+"""The counsellors' pages (docs/pages.md): the worklist, the caseload and the participant page.
 Every read goes through the same selectors as the API (scoped by municipality first, 404
 outside it) and every page that shows participant data writes the read-access log."""
 
@@ -210,7 +210,7 @@ def participant_detail(request: HttpRequest, participant_id: Any) -> HttpRespons
 
 
 def plan_sections(user: Any, participant: Participant) -> dict[str, Any]:
-    """Plans and appointments (DESIGN.md §10), through the plans app's selectors."""
+    """Plans and appointments (docs/domain.md#plans-appointments-and-the-worklist), through the plans app's selectors."""
     return {
         "plans": plan_selectors.plan_list(user=user)
         .filter(participant=participant)

@@ -249,7 +249,7 @@ def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     )
 
 
-#: The moves a counsellor makes on a match (DESIGN.md §2); the service checks each one.
+#: The moves a counsellor makes on a match (docs/domain.md); the service checks each one.
 COUNSELLOR_MATCH_MOVES = ("shared", "declined", "withdrawn")
 
 

@@ -1,5 +1,5 @@
 """``python manage.py import_participants FILE --municipality CODE --actor USERNAME [--commit]``:
-the participant import of DESIGN.md §12 from the command line, through the same code as
+the participant import of docs/domain.md#data-lifecycle from the command line, through the same code as
 ``POST /api/v1/imports/participants/`` (a dry run unless ``--commit``)."""
 
 from __future__ import annotations

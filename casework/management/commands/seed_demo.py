@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: the demo data of DESIGN.md §5.
+"""``manage.py seed_demo``: the demo data of docs/api.md.
 
 Users of every role for the nine Central Finland municipalities, two employers and, unless
 ``--users-only``, a caseload that the services move through its whole life (assessments,
@@ -222,7 +222,7 @@ NOTE_KINDS = ("meeting", "phone", "message", "group_session")
 
 
 def temporary_identity_code(date_of_birth: datetime.date, individual_number: int) -> str:
-    """A temporary personal identity code (individual number 900–999, DOMAIN.md §5)."""
+    """A temporary personal identity code (individual number 900–999, docs/domain.md#identity-codes-and-business-ids)."""
     if not 900 <= individual_number <= 999:
         raise ValueError("Temporary codes use individual numbers 900–999.")
     sign = "-" if date_of_birth.year < 2000 else "A"
@@ -917,7 +917,7 @@ class DemoLoader:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (DESIGN.md §5): users of every role, two employers and a realistic "
+        "Load the demo data (docs/api.md): users of every role, two employers and a realistic "
         "caseload. Loads an empty database only; on a demo database it changes nothing."
     )
 

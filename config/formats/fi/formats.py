@@ -1,4 +1,4 @@
-"""Finnish formats on pages (DESIGN.md §11): 3.12.2026, 14.05, 37,5. Whatever is not set here
+"""Finnish formats on pages (docs/domain.md#languages): 3.12.2026, 14.05, 37,5. Whatever is not set here
 comes from Django's own Finnish format module."""
 
 DATE_FORMAT = "j.n.Y"

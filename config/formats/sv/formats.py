@@ -1,4 +1,4 @@
-"""Swedish in Finland writes dates and numbers as Finnish does (DESIGN.md §11): 3.12.2026,
+"""Swedish in Finland writes dates and numbers as Finnish does (docs/domain.md#languages): 3.12.2026,
 14.05, 37,5 — not Sweden's 2026-12-03. The rest comes from Django's Swedish format module."""
 
 DATE_FORMAT = "j.n.Y"

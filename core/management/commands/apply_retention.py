@@ -1,5 +1,5 @@
 """``python manage.py apply_retention [--dry-run] [--actor USERNAME]``: anonymise every
-participant who exited ``POLKU_RETENTION_YEARS`` ago and has no legal hold (DESIGN.md §12,
+participant who exited ``POLKU_RETENTION_YEARS`` ago and has no legal hold (docs/domain.md#data-lifecycle,
 core.retention). Safe to run daily: an anonymised participant is never picked again."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``manage.py refresh_dashboards``: recompute the precomputed dashboards (DESIGN.md §7).
+"""``manage.py refresh_dashboards``: recompute the precomputed dashboards (docs/domain.md#dashboards-and-the-esf-report).
 
 What is precomputed: the unfiltered whole-pilot dashboard and the unfiltered dashboards of the
 municipalities with at least ``POLKU_DASHBOARD_LIVE_LIMIT`` participants (``reporting.rollups``,

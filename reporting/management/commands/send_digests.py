@@ -1,4 +1,4 @@
-"""``manage.py send_digests``: today's digest emails (``reporting.digests``, DESIGN.md §10).
+"""``manage.py send_digests``: today's digest emails (``reporting.digests``, docs/domain.md#plans-appointments-and-the-worklist).
 
 Run it once a day from a scheduler; running it again the same day sends nothing. Email goes
 through Django's email backend: the console by default, SMTP with ``EMAIL_BACKEND`` and
