@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -59,3 +60,10 @@ def validated(
 
 #: Languages of instruction and of vacancies.
 WORKING_LANGUAGE_CHOICES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+
+
+def named_in_body(queryset: QuerySet[Any], object_id: Any, field: str) -> Any:
+    """An object a request body names by its public id: 400 ``does_not_exist`` on ``field`` when
+    it is missing or out of scope. (An id in the *path* goes through
+    ``casework.selectors.get_scoped``, which answers 404.)"""
+    return named_object(queryset, field, uuid=object_id)

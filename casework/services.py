@@ -668,9 +668,7 @@ def _set_required_licences(vacancy: Vacancy, licence_types: list[LicenceType], a
         return False
     for licence_type_id, requirement in current.items():
         if licence_type_id not in wanted:
-            requirement._history_user = actor
-            requirement._change_reason = "licence requirement removed"
-            requirement.delete()
+            audit.delete(requirement, actor=actor, reason="licence requirement removed")
     for licence_type in licence_types:
         if licence_type.pk not in current:
             audit.create(

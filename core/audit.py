@@ -1,5 +1,5 @@
-"""The audit helpers every service writes through (create, update, save and the bulk writes),
-each giving the write an actor and a reason.
+"""The audit helpers every service writes through (create, update, save, delete and the bulk
+writes), each giving the write an actor and a reason.
 
 History rows themselves are written by django-simple-history's signals on every save and delete;
 this module supplies their actor and reason. Services call these helpers with an explicit
@@ -83,6 +83,14 @@ def create(instance: Model, *, actor: Any, reason: str) -> Model:
     finally:
         _clear(instance)
     return instance
+
+
+def delete(instance: models.Model, *, actor: Any, reason: str) -> None:
+    """Delete an audited row; its history keeps a deletion row naming actor and reason. (Records
+    that people work with are never deleted; this is for link rows such as a vacancy's licence
+    requirements.)"""
+    _mark(instance, actor, reason)
+    instance.delete()
 
 
 def apply_changes(instance: models.Model, values: dict[str, Any]) -> list[str]:

@@ -12,8 +12,7 @@ from rest_framework.response import Response
 from api import filters
 from api.assessments import serializers as s
 from api.base import PolkuViewSet
-from api.casework.views import get_scoped
-from api.fields import municipality_for_create, named_object, validated
+from api.fields import municipality_for_create, named_in_body, named_object, validated
 from api.resources import ResourceViewSet
 from assessments import selectors, services
 from assessments.models import (
@@ -241,7 +240,7 @@ class EnrolmentViewSet(ResourceViewSet):
         trainings = selectors.training_list(
             municipality_ids=municipality_ids_in_areas_of(counsellor_municipality_ids(request.user))
         )
-        training = get_scoped(trainings, data["training"], "training")
+        training = named_in_body(trainings, data["training"], "training")
         return services.enrolment_create(
             actor=request.user, training=training, participant=participant
         )

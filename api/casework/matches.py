@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from api import filters
 from api.base import PolkuViewSet
 from api.casework import serializers as s
-from api.casework.views import get_scoped
-from api.fields import validated
+from api.fields import named_in_body, validated
 from casework import selectors, services
 from casework.access import employer_id_of, roles_of
 from casework.models import Match
@@ -143,7 +142,9 @@ class MatchViewSet(PolkuViewSet):
         participant = selectors.participant_for_write(
             user=request.user, participant_id=data["participant"]
         )
-        vacancy = get_scoped(selectors.vacancy_list(user=request.user), data["vacancy"], "vacancy")
+        vacancy = named_in_body(
+            selectors.vacancy_list(user=request.user), data["vacancy"], "vacancy"
+        )
         match = services.match_create(
             actor=request.user,
             vacancy=vacancy,

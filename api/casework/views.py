@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from api import filters
 from api.base import PolkuViewSet
 from api.casework import serializers as s
-from api.fields import municipality_for_create, named_object, validated
+from api.fields import municipality_for_create, named_in_body, named_object, validated
 from api.lifecycle import serializers as lifecycle_serializers
 from api.lifecycle.duplicates import duplicate_warnings
 from api.lifecycle.participants import (
@@ -385,7 +385,7 @@ class VacancyViewSet(ResourceViewSet):
         else:
             if not data.get("employer"):
                 raise ValidationFailed.single("employer", _("This field is required."))
-            employer = get_scoped(
+            employer = named_in_body(
                 selectors.employer_list(user=request.user), data["employer"], "employer"
             )
             allowed = counsellor_municipality_ids(request.user)
@@ -420,11 +420,6 @@ class VacancyViewSet(ResourceViewSet):
         return self.ok(self.data(vacancy), vacancy)
 
 
-def get_scoped(queryset: Any, object_id: Any, field: str) -> Any:
-    """An object named in a body by its public id (400 on that field when out of scope)."""
-    return named_object(queryset, field, uuid=object_id)
-
-
 # Outcomes -----------------------------------------------------------------------------------------
 
 
@@ -453,7 +448,7 @@ class OutcomeViewSet(ResourceViewSet):
         if "employer" in data:
             employer_id = data.pop("employer")
             data["employer"] = (
-                get_scoped(selectors.employer_list(user=request.user), employer_id, "employer")
+                named_in_body(selectors.employer_list(user=request.user), employer_id, "employer")
                 if employer_id
                 else None
             )

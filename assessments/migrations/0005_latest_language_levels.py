@@ -4,11 +4,40 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """Derive the rows from the assessments already recorded (one statement)."""
-    from assessments import latest_levels
+#: Frozen copies of assessments.language_levels (a migration never imports app code).
+SKILLS = ("reading", "listening", "speaking", "writing")
+LEVELS = ("A1.1", "A1.2", "A1.3", "A2.1", "A2.2", "B1.1", "B1.2", "B2.1", "B2.2", "C1.1", "C1.2",
+          "C2.1", "C2.2")
 
-    latest_levels.sync(using=schema_editor.connection.alias)
+
+def fill(apps, schema_editor):
+    """Derive the rows from the assessments already recorded, with the historical models and the
+    rule of assessments.latest_levels.sync: per participant, language and skill, the level of the
+    assessment with the latest ``assessed_on`` (then the highest id) that assessed that skill,
+    kept as its rank on the scale."""
+    alias = schema_editor.connection.alias
+    LanguageAssessment = apps.get_model("assessments", "LanguageAssessment")
+    LatestLanguageLevels = apps.get_model("assessments", "LatestLanguageLevels")
+    rank = {level: position for position, level in enumerate(LEVELS)}
+    rows = {}
+    for assessment in (
+        LanguageAssessment.objects.using(alias).order_by("assessed_on", "id").iterator()
+    ):
+        row = rows.setdefault(
+            (assessment.participant_id, assessment.language),
+            {"municipality_id": assessment.municipality_id},
+        )
+        for skill in SKILLS:
+            level = getattr(assessment, skill)
+            if level in rank:
+                row[skill] = rank[level]
+    LatestLanguageLevels.objects.using(alias).bulk_create(
+        [
+            LatestLanguageLevels(participant_id=participant_id, language=language, **values)
+            for (participant_id, language), values in rows.items()
+        ],
+        batch_size=1000,
+    )
 
 
 class Migration(migrations.Migration):
