@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments import latest_levels
 from assessments.models import (
@@ -36,7 +37,9 @@ from municipalities import services as municipality_services
 from municipalities.models import Municipality
 from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
 
-TODAY = datetime.date.today()
+#: Today as the code under test sees it (Polku's time zone, not the machine's). Tests that need
+#: it take the ``today`` fixture (tests/conftest.py); this constant serves factory defaults.
+TODAY = timezone.localdate()
 
 
 class AuditedFactory(factory.django.DjangoModelFactory):

@@ -23,11 +23,25 @@ real_race = (
 )
 
 
+class _NotFinished:
+    def __repr__(self) -> str:
+        return "NOT_FINISHED"
+
+
+#: The outcome of a thread that never got to return or raise (a function returning None is
+#: still told apart from one that hung).
+NOT_FINISHED = _NotFinished()
+#: How long one racing thread may take before the race fails.
+THREAD_TIMEOUT = 60
+
+
 def race(*functions: Callable[[], Any]) -> list[Any]:
     """Start every function at once, each in its own thread and database connection; what each
-    returned, or the exception it raised, in the order given."""
+    returned, or the exception it raised, in the order given. Fails when a thread has not ended
+    within ``THREAD_TIMEOUT`` seconds (a deadlock or a lost wake-up), instead of letting a hung
+    thread pass as a ``None`` outcome."""
     barrier = threading.Barrier(len(functions))
-    outcomes: list[Any] = [None] * len(functions)
+    outcomes: list[Any] = [NOT_FINISHED] * len(functions)
 
     def run(index: int, function: Callable[[], Any]) -> None:
         try:
@@ -45,5 +59,9 @@ def race(*functions: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=THREAD_TIMEOUT)
+    hung = [index for index, thread in enumerate(threads) if thread.is_alive()]
+    assert not hung, f"racing threads {hung} did not end within {THREAD_TIMEOUT} s"
+    unfinished = [index for index, outcome in enumerate(outcomes) if outcome is NOT_FINISHED]
+    assert not unfinished, f"racing threads {unfinished} ended without an outcome"
     return outcomes

@@ -24,30 +24,14 @@ from casework.models import (
     Participant,
     Vacancy,
 )
-from plans.models import Appointment, Plan, PlanReview, ServiceNeedsAssessment
+from plans.models import Appointment, Plan, ServiceNeedsAssessment
 from tests import factories
+from tests.helpers import audited_models
 
 TODAY = factories.TODAY
 
-#: Every audited domain model a request could touch: a refused write changes none of them.
-DOMAIN_MODELS = (
-    Participant,
-    Consent,
-    CaseNote,
-    LanguageAssessment,
-    SkillAssessment,
-    Training,
-    Enrolment,
-    LicenceCard,
-    Employer,
-    Vacancy,
-    Match,
-    Outcome,
-    ServiceNeedsAssessment,
-    Plan,
-    PlanReview,
-    Appointment,
-)
+#: Every audited model (derived from the registry): a refused write changes none of them.
+DOMAIN_MODELS = audited_models()
 
 
 def fresh(user: Any) -> Any:

@@ -18,7 +18,7 @@ from core.actors import system_actor
 from tests import factories
 from tests.races import race, real_race
 
-TODAY = datetime.date.today()
+TODAY = factories.TODAY
 LEVEL = st.one_of(st.none(), st.sampled_from(language_levels.LEVELS))
 ASSESSMENT = st.fixed_dictionaries(
     {

@@ -19,18 +19,10 @@ from assessments.models import (
 from core.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed
 from core.validation import today
 from tests import factories
+from tests.helpers import snapshot
 
 DAY = datetime.timedelta(days=1)
 SKILLS = ("reading", "listening", "speaking", "writing")
-
-
-def snapshot(instance):
-    """The stored state of a row (every concrete column) and the number of its history rows."""
-    fresh = type(instance).objects.get(pk=instance.pk)
-    columns = {
-        field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields
-    }
-    return columns, type(instance).history.filter(id=instance.pk).count()
 
 
 def assert_one_history_row(instance, actor, reason=None, *, total=None):
@@ -43,11 +35,6 @@ def assert_one_history_row(instance, actor, reason=None, *, total=None):
     if reason is not None:
         assert latest.history_change_reason == reason
     assert latest.version == instance.version
-
-
-@pytest.fixture
-def counsellor():
-    return factories.counsellor("182")
 
 
 @pytest.fixture

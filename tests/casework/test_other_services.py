@@ -33,21 +33,9 @@ from core.errors import (
 from core.validation import today
 from municipalities import services as municipality_services
 from tests import factories
+from tests.helpers import history_rows, snapshot
 
 DAY = datetime.timedelta(days=1)
-
-
-def snapshot(instance):
-    """The stored state of a row (every concrete column) and the number of its history rows."""
-    fresh = type(instance).objects.get(pk=instance.pk)
-    columns = {
-        field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields
-    }
-    return columns, type(instance).history.filter(id=instance.pk).count()
-
-
-def history_rows(instance):
-    return type(instance).history.filter(id=instance.pk).order_by("history_id")
 
 
 def assert_latest_history(instance, actor, reason=None, *, total):
@@ -58,11 +46,6 @@ def assert_latest_history(instance, actor, reason=None, *, total):
     if reason is not None:
         assert rows[-1].history_change_reason == reason
     assert rows[-1].version == type(instance).objects.get(pk=instance.pk).version
-
-
-@pytest.fixture
-def counsellor():
-    return factories.counsellor("182")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from core.errors import (
 )
 from core.validation import today
 from tests import factories
+from tests.helpers import history_rows, snapshot
 
 DAY = datetime.timedelta(days=1)
 CHECK_ALPHABET = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -28,24 +29,6 @@ def compute_code(born: datetime.date, sign: str, number: int) -> str:
     """A valid identity code by the docs/domain.md#identity-codes-and-business-ids algorithm."""
     digits = f"{born:%d%m%y}{number:03d}"
     return f"{born:%d%m%y}{sign}{number:03d}{CHECK_ALPHABET[int(digits) % 31]}"
-
-
-def snapshot(instance):
-    """The stored state of a row (every concrete column) and the number of its history rows."""
-    fresh = type(instance).objects.get(pk=instance.pk)
-    columns = {
-        field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields
-    }
-    return columns, type(instance).history.filter(id=instance.pk).count()
-
-
-def history_rows(instance):
-    return type(instance).history.filter(id=instance.pk).order_by("history_id")
-
-
-@pytest.fixture
-def counsellor():
-    return factories.counsellor("182")
 
 
 def create(actor, municipality=None, **overrides):

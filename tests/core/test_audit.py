@@ -13,19 +13,7 @@ from core.audit import AuditError
 from core.errors import PreconditionFailed
 from municipalities.models import Municipality
 from tests import factories
-
-
-def snapshot(instance):
-    fresh = type(instance).objects.get(pk=instance.pk)
-    columns = {
-        field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields
-    }
-    return columns, type(instance).history.filter(id=instance.pk).count()
-
-
-@pytest.fixture
-def counsellor():
-    return factories.counsellor("182")
+from tests.helpers import snapshot
 
 
 def existing_participant():

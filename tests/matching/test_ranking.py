@@ -14,7 +14,7 @@ from casework.services import vacancy_update
 from core.actors import system_actor
 from tests import factories
 
-TODAY = datetime.date.today()
+TODAY = factories.TODAY
 EVERYONE = Q()
 
 

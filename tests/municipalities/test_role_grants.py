@@ -12,6 +12,7 @@ from core.errors import Conflict, ValidationFailed
 from municipalities import services
 from municipalities.models import Municipality, MunicipalityGroupObjectPermission, RoleGrant
 from tests import factories
+from tests.helpers import snapshot
 
 User = get_user_model()
 
@@ -26,12 +27,6 @@ def ids(*codes):
 
 def all_ids():
     return frozenset(Municipality.objects.values_list("id", flat=True))
-
-
-def snapshot(instance):
-    fresh_row = type(instance).objects.get(pk=instance.pk)
-    columns = {f.attname: getattr(fresh_row, f.attname) for f in fresh_row._meta.concrete_fields}
-    return columns, type(instance).history.filter(id=instance.pk).count()
 
 
 @pytest.fixture
