@@ -33,7 +33,13 @@ from core import audit
 from core.access import Role
 from core.access_log import record_access
 from core.errors import PolkuError, PreconditionFailed, ValidationFailed
-from core.models import AccessEvent, AccessEventSubject, AccessStamp, UserPreference
+from core.models import (
+    AccessEvent,
+    AccessEventSubject,
+    AccessStamp,
+    HistoryErasure,
+    UserPreference,
+)
 
 #: Fields every audited model has and nobody types in.
 AUDIT_FIELDS = ("uuid", "version", "created_at", "updated_at")
@@ -420,3 +426,13 @@ class AccessStampAdmin(ReadOnlyModelAdmin):
 
     list_display = ("holder", "stamp")
     search_fields = ("holder",)
+
+
+@admin.register(HistoryErasure)
+class HistoryErasureAdmin(ReadOnlyModelAdmin):
+    """The audit records of retention's history erasures (core.anonymise): read-only."""
+
+    list_display = ("at", "actor", "reason", "subject_pseudonym")
+    list_filter = ("at",)
+    search_fields = ("subject_pseudonym",)
+    ordering = ("-id",)
