@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format, number_format
+
 SUPPRESSED = "–"
 SUPPRESSED_LABEL = "suppressed"
 #: A rate or median over nobody: nothing to hide, nothing to show.
@@ -44,7 +46,7 @@ def _count(value: int | None) -> Cell:
     """A count of persons: ``None`` is always a suppressed cell."""
     if value is None:
         return SUPPRESSED_CELL
-    return Cell(value, f"{value:,}", str(value))
+    return Cell(value, number_format(value, force_grouping=True), str(value))
 
 
 def _statistic(value: float | None, path: str, hidden: frozenset[str], percent: bool) -> Cell:
@@ -52,7 +54,12 @@ def _statistic(value: float | None, path: str, hidden: frozenset[str], percent: 
     ``suppressed_cells``, else there was nobody to compute it over."""
     if value is None:
         return SUPPRESSED_CELL if path in hidden else EMPTY_CELL
-    text = f"{value * 100:.0f} %" if percent else f"{value:,.0f}"
+    if percent:
+        # One decimal where it says something: 80 %, 37,5 % (Finnish formats, DESIGN.md §11).
+        share = round(value * 100, 1)
+        text = f"{number_format(share, 0 if share == int(share) else 1)} %"
+    else:
+        text = number_format(round(value), force_grouping=True)
     return Cell(value, text, str(value))
 
 
@@ -85,7 +92,7 @@ class Table:
 
 def _month_label(month: str) -> str:
     try:
-        return datetime.datetime.strptime(month, "%Y-%m").strftime("%b %Y")
+        return date_format(datetime.datetime.strptime(month, "%Y-%m"), "M Y")
     except ValueError:
         return month
 
