@@ -26,7 +26,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from assessments import language_levels
 from assessments import services as assessment_services
@@ -980,21 +979,15 @@ class Command(BaseCommand):
                 Group.objects.create(name=USERS_MARKER)
             if not users_only:
                 loader.load_casework(per_municipality)
-                self._demo_stories(loader)
+                for config in apps.get_app_configs():  # apps above casework add their story
+                    if hasattr(config, "demo_story"):
+                        loader.stories.update(
+                            config.demo_story(actor=system_actor(), today=today())
+                        )
                 Group.objects.create(name=CASEWORK_MARKER)
             after = record_counts()
 
         self._summary(before, after, loader, users_loaded=users_loaded)
-
-    def _demo_stories(self, loader: DemoLoader) -> None:
-        """The stories of apps above casework (``AppConfig.demo_story``, a dotted path: casework
-        may not import them), e.g. the worklist's assessments, plans and appointments."""
-        for config in apps.get_app_configs():
-            path = getattr(config, "demo_story", None)
-            if path:
-                stories = import_string(path)(actor=system_actor(), today=today())
-                for story, count in stories.items():
-                    loader.stories[story] += count
 
     def _summary(
         self, before: dict[str, int], after: dict[str, int], loader: DemoLoader, *, users_loaded
