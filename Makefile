@@ -32,6 +32,10 @@ run: demo
 test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
+# Everything but the tests marked slow (the longest property and fuzz runs); CI runs those once.
+test-fast: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS) -m "not slow"
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -567,6 +567,7 @@ def _summary():
         HealthCheck.function_scoped_fixture,
     ],
 )
+@pytest.mark.slow  # CI runs it once (the SQLite run); make test-fast leaves it out
 def test_operation_conforms_to_schema(case, caseload):
     _steer_coverage_case(case)
     if case.headers and case.headers.get("If-Match") == CURRENT_VERSION:

@@ -423,6 +423,7 @@ def _expected(people: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # CI runs it once (the SQLite run); make test-fast leaves it out
 @settings(
     max_examples=8,
     deadline=None,

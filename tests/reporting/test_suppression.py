@@ -268,6 +268,7 @@ def raw_dashboard(people: list[dict[str, Any]], matches: dict[str, int]) -> dict
     }
 
 
+@pytest.mark.slow  # CI runs it once (the SQLite run); make test-fast leaves it out
 @PROPERTY_SETTINGS
 @given(
     st.lists(persons, max_size=30),
