@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from api.lifecycle import import_files, importer
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file {path}.")
         if path.stat().st_size > import_files.MAX_BYTES:
-            raise CommandError("A file may be at most 5 MB.")
+            raise CommandError(_("A file may be at most 5 MB."))
         content = path.read_bytes()
         with tqdm(desc="rows", unit="row", file=self.stderr._out, disable=None) as bar:
             try:

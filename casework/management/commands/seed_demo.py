@@ -26,6 +26,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments import language_levels
 from assessments import services as assessment_services
@@ -944,14 +945,14 @@ class Command(BaseCommand):
         users_only: bool = options["users_only"]
         per_municipality: int = options["per_municipality"]
         if per_municipality < 1 and not users_only:
-            raise CommandError("--per-municipality must be at least 1.")
+            raise CommandError(_("--per-municipality must be at least 1."))
         missing = set(MUNICIPALITIES.values()) - set(
             Municipality.objects.filter(code__in=MUNICIPALITIES.values()).values_list(
                 "code", flat=True
             )
         )
         if missing or not LicenceType.objects.exists():
-            raise CommandError("The reference data is missing: run `manage.py migrate` first.")
+            raise CommandError(_("The reference data is missing: run `manage.py migrate` first."))
 
         with transaction.atomic():
             markers = set(
@@ -960,7 +961,7 @@ class Command(BaseCommand):
                 )
             )
             if CASEWORK_MARKER in markers or (users_only and USERS_MARKER in markers):
-                self.stdout.write("The demo data is already loaded; nothing changed.")
+                self.stdout.write(_("The demo data is already loaded; nothing changed."))
                 return
             users_loaded = USERS_MARKER in markers
             found = foreign_data(users_loaded=users_loaded)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from core import retention
@@ -50,4 +51,9 @@ class Command(BaseCommand):
             done += retention.anonymise(
                 participant_id=participant_id, actor=actor, reason=reason, today=day
             )
-        self.stdout.write(f"{done} participants anonymised.")
+        self.stdout.write(
+            ngettext(
+                "%(count)d participant anonymised.", "%(count)d participants anonymised.", done
+            )
+            % {"count": done}
+        )

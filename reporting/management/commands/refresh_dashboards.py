@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from reporting.rollups import refresh_rollups
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         refreshed = refresh_rollups()
         if not refreshed:
-            self.stdout.write("Nothing is precomputed; nothing to do.")
+            self.stdout.write(_("Nothing is precomputed; nothing to do."))
             return
         for rollup in refreshed:
             self.stdout.write(
