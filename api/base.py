@@ -14,6 +14,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status, viewsets
@@ -66,6 +67,7 @@ class PolkuViewMixin:
         for key, values in request.query_params.lists():
             if contains_nul(key) or any(contains_nul(value) for value in values):
                 raise exceptions.ValidationError({key: [_("NUL characters are not allowed.")]})
+        self._check_query_parameters(request)
         if (
             request.method == "POST"
             and request.headers.get("Idempotency-Key")
@@ -73,6 +75,21 @@ class PolkuViewMixin:
             and request.user.is_authenticated
         ):
             self._idempotency_begin(request)
+
+    def _check_query_parameters(self, request: Any) -> None:
+        """A page number or size that is not a positive whole number, or a declared filter sent
+        empty (``?participant=``), answers 400 rather than being ignored."""
+        filterset = getattr(self, "filterset_class", None)
+        filters = set(filterset.base_filters) if filterset is not None else set()
+        errors: dict[str, list[str]] = {}
+        for key, values in request.query_params.lists():
+            if key in self.PAGINATION_PARAMETERS:
+                if not all(v.isascii() and v.isdecimal() and v.strip("0") for v in values):
+                    errors[key] = [_("Give a positive whole number.")]
+            elif key in filters and any(not value.strip() for value in values):
+                errors[key] = [_("This filter may not be empty.")]
+        if errors:
+            raise exceptions.ValidationError(errors)
 
     def request_body(self, request: Any) -> dict[str, Any]:
         """The parsed JSON object body (415 for another media type, 400 if not an object)."""
@@ -188,6 +205,11 @@ class PolkuViewMixin:
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # Answers may carry personal data (and every one names what the caller may see): no
+        # shared or browser cache keeps them.
+        response["Cache-Control"] = "no-store"
+        if response.status_code == 201 and not response.has_header("Location"):
+            response["Location"] = self.location_of(request, getattr(response, "data", None))
         if 200 <= response.status_code < 300:
             self._write_read_log(request)
         record = getattr(self, "_idempotency_record", None)
@@ -209,6 +231,26 @@ class PolkuViewMixin:
             else:
                 record.delete()
         return response
+
+    #: For a 201 of a custom action: the route name of the created resource's detail, when the
+    #: created resource is not this view's own kind (e.g. ``{"consents": "api:consent-detail"}``).
+    created_routes: dict[str, str] = {}
+
+    def location_of(self, request: Any, data: Any) -> str:
+        """``Location`` of a 201: the created resource's detail route where there is one, else
+        the collection it was added to (the request's own path)."""
+        identifier = data.get("id") if isinstance(data, dict) else None
+        basename = getattr(self, "basename", None)
+        action = getattr(self, "action", None)
+        route = self.created_routes.get(action or "") or (
+            f"api:{basename}-detail" if action == "create" and basename else None
+        )
+        if identifier and route:
+            try:
+                return reverse(route, kwargs={"id": identifier})
+            except NoReverseMatch:
+                pass
+        return str(request.path)
 
     # Helpers -----------------------------------------------------------------------------------
 

@@ -5,9 +5,12 @@ with nested fields dotted. Nothing internal leaks from a 500."""
 from __future__ import annotations
 
 import logging
+import math
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -41,8 +44,12 @@ _DRF_CODES: dict[type[exceptions.APIException], str] = {
 class PolkuAPIException(exceptions.APIException):
     """An HTTP-level error with its own code (428, 422, 429 locked_out …)."""
 
-    def __init__(self, status_code: int, code: str, detail: str) -> None:
+    def __init__(
+        self, status_code: int, code: str, detail: str, *, retry_after: int | None = None
+    ) -> None:
         self.status_code = status_code
+        #: Seconds for ``Retry-After`` (429 ``locked_out``, 503).
+        self.retry_after = retry_after
         super().__init__(detail=detail, code=code)
         self.polku_code = code
 
@@ -72,8 +79,31 @@ def envelope(code: str, detail: str, errors: dict[str, list[str]] | None = None)
     return body
 
 
+#: Seconds a client should wait before retrying while the database is unavailable.
+RETRY_AFTER_UNAVAILABLE = 30
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """The database cannot be reached (stopped, restarting, connection lost): no client's
+    fault, and worth a retry."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def service_unavailable() -> dict[str, Any]:
+    return envelope(
+        "service_unavailable", _("The service is temporarily unavailable; retry later.")
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     headers: dict[str, str] = {}
+    if is_database_unavailable(exc):
+        logger.error("Database unavailable in %s: %s", context.get("view"), exc)
+        return Response(
+            service_unavailable(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)},
+        )
     if isinstance(exc, domain.PolkuError):
         for error_type, status_code in _DOMAIN_STATUS:
             if isinstance(exc, error_type):
@@ -83,10 +113,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.ValidationError):
-        return Response(
-            envelope("validation_error", _("Invalid input."), flatten_errors(exc.detail)),
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        body = envelope("validation_error", _("Invalid input."), flatten_errors(exc.detail))
+        body["error_codes"] = domain.error_codes(body["errors"], flatten_errors(exc.get_codes()))
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.APIException):
         if isinstance(exc, PolkuAPIException):
             code = exc.polku_code
@@ -98,7 +127,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait))
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        if getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(exc.retry_after)
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return Response(envelope(code, str(detail)), status=exc.status_code, headers=headers)
     logger.exception("Unhandled error in %s", context.get("view"))
@@ -113,6 +144,12 @@ def json_404(request: Any, exception: Exception | None = None) -> JsonResponse:
 
 
 def json_500(request: Any) -> JsonResponse:
+    """Django's last resort (an error outside a DRF view, e.g. in a middleware): still 503 with
+    ``Retry-After`` when the database is unavailable."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        response = JsonResponse(service_unavailable(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        return response
     return JsonResponse(envelope("server_error", _("Internal server error.")), status=500)
 
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core import errors
 from core.errors import ValidationFailed
 from municipalities.models import Municipality
 
@@ -21,7 +22,7 @@ def named_object(queryset: Any, field: str, **lookup: Any) -> Any:
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise ValidationFailed.single(field, DOES_NOT_EXIST) from None
+        raise ValidationFailed.single(field, DOES_NOT_EXIST, code=errors.DOES_NOT_EXIST) from None
 
 
 def municipality_for_create(

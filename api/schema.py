@@ -64,6 +64,13 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Validation errors by field (nested fields dotted); only with validation_error",
     )
+    error_codes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="A machine code per message of `errors`, by the same fields: `does_not_exist` "
+        "where the field names an object you may not read (missing or out of your scope alike), "
+        "else the validator's code (`required`, `invalid`, `null`, `max_length`, …)",
+    )
 
     class Meta:
         ref_name = "Error"

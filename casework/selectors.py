@@ -29,7 +29,7 @@ from casework.models import (
     consent_valid_on_q,
 )
 from core.access import Role
-from core.errors import NotFound, ValidationFailed
+from core.errors import DOES_NOT_EXIST, NotFound, ValidationFailed
 from municipalities.selectors import municipality_ids_in_areas_of
 
 # Participants -------------------------------------------------------------------------------------
@@ -56,7 +56,9 @@ def participant_for_write(
         return participant_get(user=user, participant_id=participant_id)
     except NotFound:
         raise ValidationFailed(
-            {field: [_("Object does not exist.")]}, detail=_("Invalid input.")
+            {field: [_("Object does not exist.")]},
+            detail=_("Invalid input."),
+            codes={field: [DOES_NOT_EXIST]},
         ) from None
 
 

@@ -46,13 +46,30 @@ class ValidationFailed(PolkuError):
         self,
         errors: dict[str, list[Any]] | None = None,
         detail: Any = None,
+        *,
+        codes: dict[str, list[str]] | None = None,
     ) -> None:
         self.errors = errors or {}
+        #: Machine codes per field (``does_not_exist`` …); ``invalid`` where none is given.
+        self.codes = codes or {}
         super().__init__(detail)
 
     @classmethod
-    def single(cls, field: str, message: Any) -> ValidationFailed:
-        return cls({field: [message]})
+    def single(cls, field: str, message: Any, code: str = "invalid") -> ValidationFailed:
+        return cls({field: [message]}, codes={field: [code]})
+
+
+#: The machine code of a field that names an object the caller may not read (DESIGN.md §3).
+DOES_NOT_EXIST = "does_not_exist"
+
+
+def error_codes(errors: dict[str, list[Any]], codes: dict[str, list[str]]) -> dict[str, list[str]]:
+    """One machine code per message of ``errors`` (``invalid`` where none is known)."""
+    return {
+        field: list(codes.get(field, [])[: len(messages)])
+        + ["invalid"] * max(0, len(messages) - len(codes.get(field, [])))
+        for field, messages in errors.items()
+    }
 
 
 class Conflict(PolkuError):
@@ -108,4 +125,5 @@ def error_payload(error: PolkuError) -> dict[str, Any]:
             field: [str(message) for message in messages]
             for field, messages in error.errors.items()
         }
+        payload["error_codes"] = error_codes(error.errors, getattr(error, "codes", {}))
     return payload

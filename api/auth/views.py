@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ from api.fields import StrictCharField, validated
 from api.models import ApiToken
 from api.permissions import AUTHENTICATED, PUBLIC
 from api.schema import ErrorSerializer
+
+#: ``Retry-After`` of a locked pair: the lock's length (django-axes' cool-off).
+_LOCKOUT_SECONDS = int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -58,7 +62,10 @@ class TokenView(PolkuViewMixin, APIView):
         credentials = {"username": data["username"]}
         if AxesProxyHandler.is_locked(django_request, credentials):
             raise PolkuAPIException(
-                429, "locked_out", _("Too many failed attempts; try again in 15 minutes.")
+                429,
+                "locked_out",
+                _("Too many failed attempts; try again in 15 minutes."),
+                retry_after=_LOCKOUT_SECONDS,
             )
         user = authenticate(django_request, username=data["username"], password=data["password"])
         if user is None:
@@ -67,7 +74,10 @@ class TokenView(PolkuViewMixin, APIView):
                 # letting AxesMiddleware swap in its HTML lockout page.
                 django_request.axes_locked_out = False
                 raise PolkuAPIException(
-                    429, "locked_out", _("Too many failed attempts; try again in 15 minutes.")
+                    429,
+                    "locked_out",
+                    _("Too many failed attempts; try again in 15 minutes."),
+                    retry_after=_LOCKOUT_SECONDS,
                 )
             raise PolkuAPIException(401, "authentication_failed", _("Wrong username or password."))
         # A success ends the run of consecutive failures (AXES_RESET_ON_SUCCESS listens to this

@@ -218,6 +218,12 @@ ERROR = Kind(
         "errors": MapOf(
             "field errors", REQUEST_FIELDS, ListOf(SCALAR), key_of=lambda key: key.split(".")[0]
         ),
+        "error_codes": MapOf(
+            "field error codes",
+            REQUEST_FIELDS,
+            ListOf(SCALAR),
+            key_of=lambda key: key.split(".")[0],
+        ),
     },
 )
 
@@ -860,6 +866,7 @@ def test_every_error_an_employer_gets_is_the_bare_envelope(
     assert answer["code"] == code
     assert_allowed(answer, ERROR)
     assert ("errors" in answer) == (status == 400)
+    assert ("error_codes" in answer) == (status == 400)
     assert_no_personal_data(answer)
 
 
