@@ -37,7 +37,6 @@ from core import audit, crypto, iso_codes
 from core.access import grant_object_permission, revoke_object_permission
 from core.access_cache import invalidate_access
 from core.errors import (
-    DOES_NOT_EXIST,
     Conflict,
     ConsentRequired,
     DuplicateIdentityCode,
@@ -180,9 +179,8 @@ def _check_counsellor(counsellor: Any, municipality_id: int) -> None:
     if counsellor is None:
         return
     if municipality_id not in counsellor_municipality_ids(counsellor):
-        # The same answer as for an unknown username: staff usernames cannot be probed.
-        raise ValidationFailed.single(
-            "counsellor", _("Object does not exist."), code=DOES_NOT_EXIST
+        raise ValidationFailed.single(  # as for an unknown username: no probing staff names
+            "counsellor", _("Object does not exist."), code="does_not_exist"
         )
 
 
