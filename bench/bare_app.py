@@ -26,14 +26,17 @@ _COLUMNS = (
     " p.identity_code_is_temporary, p.gender, p.native_language, p.citizenship, p.arrival_date,"
     " p.education_level, p.labour_market_status, p.phone, p.email, p.available_from, p.status,"
     " p.status_changed_on, p.enrolled_on, p.exited_on, p.exit_reason, u.username, p.version,"
-    " p.id, p.municipality_id"
+    " p.id, p.municipality_id, p.legal_hold, p.first_permit_on, p.job_seeker_since,"
+    " p.service_language, p.interpreter_language"
 )
 _FROM = (
     " FROM casework_participant p JOIN municipalities_municipality m ON m.id = p.municipality_id"
     " LEFT JOIN auth_user u ON u.id = p.counsellor_id"
 )
 _SCOPE = "(p.municipality_id = ANY(%(municipalities)s) OR p.id = ANY(%(covered)s))"
-_SCOPE_NO_COVERS = "p.municipality_id = ANY(%(municipalities)s)"  # as Polku: no OR without covers
+# As Polku's ORM writes it: IN (…), and no OR without covers (IN with one value plans as =, which
+# lets the page walk the (municipality, last name, first name, id) index in order).
+_SCOPE_NO_COVERS = "p.municipality_id IN %(municipality_tuple)s"
 _WHO = """
 SELECT t.user_id,
   ARRAY(SELECT g.content_object_id
@@ -91,6 +94,11 @@ def _row(r: tuple[Any, ...]) -> dict[str, Any]:
         "exited_on": r[19],
         "exit_reason": r[20],
         "counsellor": r[21],
+        "legal_hold": r[25],
+        "first_permit_on": r[26],
+        "job_seeker_since": r[27],
+        "service_language": r[28],
+        "interpreter_language": r[29],
         "version": r[22],
     }
 
@@ -117,8 +125,12 @@ def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     user_id, municipalities, covered = who
     if not municipalities and not covered:
         return _answer(start_response, "403 Forbidden", {"code": "permission_denied"})
-    scope = {"municipalities": municipalities, "covered": covered}
-    where = _SCOPE if covered else _SCOPE_NO_COVERS
+    scope = {
+        "municipalities": municipalities,
+        "covered": covered,
+        "municipality_tuple": tuple(municipalities),
+    }
+    where = _SCOPE if covered or not municipalities else _SCOPE_NO_COVERS
     path = environ.get("PATH_INFO", "")
     detail = _DETAIL.match(path)
     if detail:

@@ -241,7 +241,10 @@ def verify_identical(polku: int, bare: int, token: str, ids: list[str]) -> int:
         a = request(polku, "GET", path, token)
         b = request(bare, "GET", path, token)
         if a[0] != 200 or a[0] != b[0] or _without_host(a[2]) != _without_host(b[2]):
-            raise SystemExit(f"Polku and the bare app answer {path} differently: {a} / {b}")
+            raise SystemExit(
+                f"Polku and the bare app answer {path} differently:\n"
+                f"{str((a[0], a[2]))[:1500]}\n{str((b[0], b[2]))[:1500]}"
+            )
     return len(paths)
 
 

@@ -41,9 +41,14 @@ def participant_list(*, user: Any) -> QuerySet[Participant]:
     )
 
 
-def participant_get(*, user: Any, participant_id: Any) -> Participant:
+def participant_get(*, user: Any, participant_id: Any, for_update: bool = False) -> Participant:
+    """One participant in the caller's scope; ``for_update`` locks its row (inside the caller's
+    transaction) so that a write reads it once."""
+    queryset = participant_list(user=user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
     try:
-        return participant_list(user=user).get(uuid=participant_id)
+        return queryset.get(uuid=participant_id)
     except (Participant.DoesNotExist, ValueError, TypeError, DjangoValidationError):
         raise NotFound() from None
 

@@ -263,11 +263,15 @@ def participant_update(
     data: dict[str, Any],
     expected_version: int | None = None,
     reason: str = "participant details changed",
+    locked: bool = False,
 ) -> Participant:
     """Change a participant's details (not status, municipality or version: those are the
-    server's). A change that changes nothing leaves the version alone."""
+    server's). A change that changes nothing leaves the version alone. ``locked``: the caller
+    read ``participant`` under its row lock in the transaction it runs in (the PATCH view), so
+    it is not read again."""
     with transaction.atomic():
-        participant = Participant.objects.get(pk=participant.pk)
+        if not locked:
+            participant = Participant.objects.get(pk=participant.pk)
         audit.check_version(participant, expected_version)
         values = {k: v for k, v in data.items() if k in PARTICIPANT_EDITABLE}
         for key in ("first_name", "last_name"):

@@ -16,12 +16,21 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_manager_for_model,
+)
 
 from core.errors import PreconditionFailed
 
 Model = TypeVar("Model", bound=models.Model)
+
+
+#: Columns ``save_changes`` never copies from the instance: the server sets or keeps them.
+_SERVER_FIELDS = frozenset({"version", "updated_at", "created_at", "uuid"})
 
 
 class AuditError(RuntimeError):
@@ -115,30 +124,36 @@ def save_changes(
     reason: str,
     expected_version: int | None = None,
 ) -> Model:
-    """Save a changed row: claim the next version, then save with one history row.
-
-    The claim is a conditional ``UPDATE … WHERE version = <the version this instance was read
-    at>``: of two writers that read the same version, exactly one claims it and the other gets
-    ``PreconditionFailed``. It works the same on PostgreSQL (row lock, re-check) and SQLite
-    (database write lock), so no update is lost. Must run inside the service's transaction.
-    """
+    """Save a changed row with one history row, in two statements: one conditional
+    ``UPDATE … SET <the row>, version = version + 1 WHERE id = … AND version = <the version this
+    instance was read at>`` that checks and raises the version at once (of two writers that read
+    the same version exactly one succeeds, the other gets ``PreconditionFailed``; PostgreSQL
+    re-checks under the row lock, SQLite holds the database write lock, so no update is lost),
+    and the history row's INSERT (actor and reason given here, no signals). Must run inside the
+    service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise AuditError("save_changes must run inside the service's transaction.")
     check_version(instance, expected_version)
+    _mark(instance, actor, reason)  # refuses a missing actor or reason before anything is written
+    _clear(instance)
+    model = type(instance)
     read_version = instance.version  # type: ignore[attr-defined]
-    claimed = (
-        type(instance)
-        ._base_manager.filter(pk=instance.pk, version=read_version)
-        .update(version=read_version + 1)
+    now = timezone.now()
+    values = {
+        field.attname: getattr(instance, field.attname)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.attname not in _SERVER_FIELDS
+    }
+    claimed = model._base_manager.filter(pk=instance.pk, version=read_version).update(
+        **values, version=read_version + 1, updated_at=now
     )
     if claimed != 1:
         raise PreconditionFailed()
     instance.version = read_version + 1  # type: ignore[attr-defined]
-    _mark(instance, actor, reason)
-    try:
-        instance.save()
-    finally:
-        _clear(instance)
+    instance.updated_at = now  # type: ignore[attr-defined]
+    get_history_manager_for_model(model).bulk_history_create(
+        [instance], update=True, default_user=actor, default_change_reason=reason, default_date=now
+    )
     return instance
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -129,15 +130,24 @@ class ParticipantViewSet(ParticipantLifecycleActions, PolkuViewSet):
         return self.created(body, participant)
 
     def partial_update(self, request: Any, id: str) -> Response:
-        participant = selectors.participant_get(user=request.user, participant_id=id)
-        version = self.expected_version(request, participant, required=True)
-        data = validated(s.ParticipantUpdateSerializer, self.request_body(request), partial=True)
-        if "counsellor" in data:
-            data["counsellor"] = _counsellor_user(data["counsellor"])
-        services.participant_update(
-            actor=request.user, participant=participant, data=data, expected_version=version
-        )
-        participant = selectors.participant_get(user=request.user, participant_id=id)
+        # One read, under the row lock: the checks, the change and the answer share it.
+        with transaction.atomic():
+            participant = selectors.participant_get(
+                user=request.user, participant_id=id, for_update=True
+            )
+            version = self.expected_version(request, participant, required=True)
+            data = validated(
+                s.ParticipantUpdateSerializer, self.request_body(request), partial=True
+            )
+            if "counsellor" in data:
+                data["counsellor"] = _counsellor_user(data["counsellor"])
+            participant = services.participant_update(
+                actor=request.user,
+                participant=participant,
+                data=data,
+                expected_version=version,
+                locked=True,
+            )
         return self.ok(s.participant_data(participant), participant)
 
     @extend_schema(request=s.ParticipantTransitionSerializer, responses=s.ParticipantSerializer)
