@@ -17,7 +17,7 @@ def _assert_503(response):
     assert int(response["Retry-After"]) > 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_lost_database_connection_answers_503_with_retry_after(monkeypatch):
     # given a token, then the database server stops: every new connection is refused
     counsellor = factories.counsellor("182")
@@ -46,7 +46,7 @@ def test_a_lost_database_connection_answers_503_with_retry_after(monkeypatch):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real server to stop: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_on_a_closed_port_answers_503(monkeypatch):
     counsellor = factories.counsellor("182")
     client = bearer_client(counsellor)
