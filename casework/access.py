@@ -72,7 +72,12 @@ def _resolve_sql() -> str:
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
-    from casework.models import Employer, EmployerMembership, ParticipantUserObjectPermission
+    from casework.models import (
+        Employer,
+        EmployerMembership,
+        ParticipantCover,
+        ParticipantUserObjectPermission,
+    )
     from municipalities.models import Municipality, MunicipalityGroupObjectPermission
 
     def table(model: Any) -> str:
@@ -103,6 +108,11 @@ def _resolve_sql() -> str:
         f" FROM {table(ParticipantUserObjectPermission)} c"
         f" JOIN {table(Permission)} p ON p.id = c.permission_id"
         f" WHERE c.user_id = %s AND p.codename = 'cover_participant'"
+        # A cover lasts while an active ParticipantCover row says so: it ends on its ends_on
+        # without anyone acting (the cache key carries today's date).
+        f" AND EXISTS (SELECT 1 FROM {table(ParticipantCover)} pc"
+        f" WHERE pc.participant_id = c.content_object_id AND pc.user_id = c.user_id"
+        f" AND pc.is_active = %s AND (pc.ends_on IS NULL OR pc.ends_on >= %s))"
     )
 
 
@@ -121,7 +131,7 @@ def _resolve(user_id: int) -> Access:
     employer_id = employer_municipality_id = None
     covered: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id] * 5)
+        cursor.execute(sql, [user_id] * 5 + [True, timezone.localdate()])
         for kind, codename, object_id, extra in cursor.fetchall():
             if kind == "grant":
                 by_role.setdefault(codename.removeprefix("act_as_"), set()).add(int(object_id))

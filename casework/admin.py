@@ -32,6 +32,7 @@ from casework.services import (
     employer_create,
     employer_membership_set,
     employer_update,
+    participant_cover_grant,
     participant_cover_revoke,
     participant_update,
     vacancy_update,
@@ -145,10 +146,29 @@ class ParticipantAdmin(ParticipantDataAdminMixin, AuditedModelAdmin):
 
 @admin.register(ParticipantCover)
 class ParticipantCoverAdmin(ReadOnlyParticipantDataAdmin):
+    """Covers are granted here (``participant_cover_grant``: a counsellor, an end date, a
+    reason) and ended by the action; they lapse by themselves after ``ends_on``."""
+
     list_display = ("participant", "municipality", "user", "is_active", "ends_on", "created_at")
     list_filter = ("is_active", "municipality")
     list_select_related = ("participant", "municipality", "user")
     actions = ("end_covers",)
+    fields = ("participant", "user", "ends_on")
+    raw_id_fields = ("participant", "user")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return request.user.has_perm("casework.add_participantcover")
+
+    def audited_save(
+        self, request: Any, obj: Any, form: Any, *, change: bool, expected_version: int | None
+    ) -> ParticipantCover:
+        return participant_cover_grant(
+            actor=request.user,
+            participant=form.cleaned_data["participant"],
+            user=form.cleaned_data["user"],
+            ends_on=form.cleaned_data.get("ends_on"),
+            reason=str(_("cover granted in the admin")),
+        )
 
     def has_end_permission(self, request: Any) -> bool:
         return request.user.has_perm("casework.change_participantcover")

@@ -374,9 +374,22 @@ def participant_transition(
 
 
 def participant_cover_grant(
-    *, actor: Any, participant: Participant, user: Any, ends_on: datetime.date | None = None
+    *,
+    actor: Any,
+    participant: Participant,
+    user: Any,
+    ends_on: datetime.date | None = None,
+    reason: str = "",
 ) -> ParticipantCover:
-    """Let ``user`` (a colleague) act on one participant outside their municipalities."""
+    """Let ``user`` (a counsellor colleague) act on one participant outside their
+    municipalities until ``ends_on`` (inclusive). The cover lapses on its own after that day:
+    the access layer reads only covers whose ``ends_on`` has not passed (docs/access.md)."""
+    errors = Errors()
+    if ends_on is not None and ends_on < today():
+        errors.add("ends_on", _("The cover cannot end in the past."))
+    if not getattr(user, "is_active", False) or not counsellor_municipality_ids(user):
+        errors.add("user", _("A cover can only be given to a counsellor."))
+    errors.raise_if_any()
     with transaction.atomic():
         cover = audit.create(
             ParticipantCover(
@@ -386,7 +399,7 @@ def participant_cover_grant(
                 ends_on=ends_on,
             ),
             actor=actor,
-            reason="covering a colleague's participant",
+            reason=reason or "covering a colleague's participant",
         )
         grant_object_permission("casework.cover_participant", user, participant)
         invalidate_access(user)

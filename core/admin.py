@@ -37,6 +37,7 @@ from core.models import (
     AccessEvent,
     AccessEventSubject,
     AccessStamp,
+    CalendarDay,
     HistoryErasure,
     UserPreference,
 )
@@ -436,3 +437,14 @@ class HistoryErasureAdmin(ReadOnlyModelAdmin):
     list_filter = ("at",)
     search_fields = ("subject_pseudonym",)
     ordering = ("-id",)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ReadOnlyModelAdmin):
+    """The working-day calendar (derived from the ``holidays`` library; ``refresh_calendar``
+    rewrites it): looked at, never edited by hand."""
+
+    list_display = ("day", "is_working_day", "working_day_number")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "day"
+    ordering = ("day",)
