@@ -18,15 +18,15 @@ SKIPPED = {".venv", "venv", "migrations", "__pycache__", "node_modules", "build"
 #: serializers, views), seed_demo and bench/synthetic.py by resource is issue 10 item 3.
 OVERSIZED = {
     "api/casework/serializers.py": 551,
-    "api/casework/views.py": 469,
+    "api/casework/views.py": 479,
     "assessments/services.py": 434,
     "bench/api.py": 846,
     "bench/synthetic.py": 1769,
-    "casework/management/commands/seed_demo.py": 1009,  # + the hook for apps above casework
+    "casework/management/commands/seed_demo.py": 1010,  # + the hook for apps above casework
     "casework/matching.py": 556,
     "casework/models.py": 569,
-    "casework/services.py": 1018,
-    "core/admin.py": 422,
+    "casework/services.py": 1035,
+    "core/admin.py": 450,
     "plans/worklist/sql.py": 476,
     "tests/api/test_employer_allow_list.py": 972,
     "tests/api/test_errors.py": 590,
